@@ -1,0 +1,3 @@
+from shouwang.config.cli import main
+
+main()

@@ -1,0 +1,47 @@
+"""The registry of case kinds. A domain declares its kind once; the engine does the rest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import TextChoices
+
+from shouwang.orgs.roles import Cap
+
+
+@dataclass(frozen=True)
+class CaseKind:
+    name: str
+    prefix: str
+    grades: type[TextChoices]
+    default_sla_hours: dict[str, int]
+    # Which capability each kind of step needs: view, register, manage, rectify, verify.
+    caps: dict[str, Cap] = field(default_factory=dict)
+
+    def reference(self, pk: int | None) -> str:
+        return f"{self.prefix}{pk or 0:07d}"
+
+    def parse_reference(self, text: str) -> int | None:
+        text = text.strip().upper()
+        if text.startswith(self.prefix) and text[len(self.prefix) :].isdigit():
+            return int(text[len(self.prefix) :])
+        return None
+
+
+_KINDS: dict[str, CaseKind] = {}
+
+
+def register_kind(kind: CaseKind) -> CaseKind:
+    _KINDS[kind.name] = kind
+    return kind
+
+
+def get_kind(name: str) -> CaseKind:
+    try:
+        return _KINDS[name]
+    except KeyError:
+        raise LookupError(f"unknown case kind {name!r}") from None
+
+
+def all_kinds() -> list[CaseKind]:
+    return list(_KINDS.values())

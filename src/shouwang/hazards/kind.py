@@ -1,0 +1,24 @@
+from shouwang.cases.kinds import CaseKind, register_kind
+from shouwang.hazards.choices import HazardGrade
+from shouwang.orgs.roles import Cap
+
+HAZARD_KIND = register_kind(
+    CaseKind(
+        name="hazard",
+        prefix="YH",
+        grades=HazardGrade,
+        # Defaults; admins edit them in the SLA table (cases.SlaRule).
+        default_sla_hours={
+            HazardGrade.MAJOR: 30 * 24,
+            HazardGrade.SIGNIFICANT: 15 * 24,
+            HazardGrade.GENERAL: 7 * 24,
+        },
+        caps={
+            "view": Cap.HAZARD_VIEW,
+            "register": Cap.HAZARD_REGISTER,
+            "manage": Cap.HAZARD_MANAGE,
+            "rectify": Cap.HAZARD_RECTIFY,
+            "verify": Cap.HAZARD_VERIFY,
+        },
+    )
+)
