@@ -1,2 +1,9 @@
+from shouwang.hazards.views import campaigns, dashboard, ledger, pages
+
 app_name = "hazards"
-urlpatterns: list[object] = []
+urlpatterns = [
+    *pages.urlpatterns,
+    *dashboard.urlpatterns,
+    *campaigns.urlpatterns,
+    *ledger.urlpatterns,
+]
