@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "shouwang.audit",
     "shouwang.cases",
     "shouwang.hazards",
+    "shouwang.demo",
 ]
 
 MIDDLEWARE = [
