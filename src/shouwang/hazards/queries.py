@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from shouwang.cases.queries import case_visible_to, cases_for_user
 from shouwang.hazards.models import Campaign, Hazard, Premises
 from shouwang.orgs.roles import Cap
-from shouwang.orgs.scoping import for_user
+from shouwang.orgs.scoping import for_user, scope_q
 
 if TYPE_CHECKING:
     from shouwang.orgs.models import User
@@ -35,9 +35,18 @@ def access_hazard(user: User, hazard_id: int) -> Hazard:
 
 
 def campaigns_for_user(user: User) -> QuerySet[Campaign]:
+    """Campaigns organised inside the user's subtree, and those whose scope covers any of it:
+    a grid worker records checks in a campaign organised by the station or district above."""
     if not user.is_authenticated or user.is_outside_party or not user.can(Cap.HAZARD_VIEW):
         return Campaign.objects.none()
-    return for_user(Campaign.objects.all(), user)
+    organised = scope_q(user)
+    if organised is None or user.unit is None:
+        return for_user(Campaign.objects.all(), user)
+    covering = Q(scope_units__path__startswith=user.unit.path) | Q(
+        scope_units__in=user.unit.ancestors()
+    )
+    visible = Campaign.objects.filter(organised | covering).values("pk")
+    return Campaign.objects.filter(pk__in=visible)
 
 
 def access_campaign(user: User, campaign_id: int) -> Campaign:
