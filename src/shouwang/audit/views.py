@@ -1,0 +1,228 @@
+"""The auditor's pages (search, detail, CSV export) and the purpose-bound reveal of one field."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from pydantic import ValidationError as PydanticError
+
+from shouwang.audit.actions import do_export_audit_log, do_reveal_field
+from shouwang.audit.filters import CHANNELS, AuditFilter
+from shouwang.audit.models import AuditEvent
+from shouwang.audit.queries import access_event, access_personal_object, events_for_user
+from shouwang.audit.templatetags.personal import dom_id, masked_context
+from shouwang.common.errors import NotPermitted
+from shouwang.common.htmx import is_htmx, render_page_or_partial
+from shouwang.orgs.choices import UnitKind
+from shouwang.orgs.models import User
+from shouwang.orgs.roles import Cap
+from shouwang.orgs.scoping import units_for_user
+
+PAGE_SIZE = 50
+# Units offered in the filter: down to stations; deeper units are reached by their code.
+_FILTER_UNIT_KINDS = [
+    UnitKind.PROVINCE,
+    UnitKind.CITY,
+    UnitKind.DISTRICT,
+    UnitKind.STATION,
+    UnitKind.CENTRE,
+]
+
+
+def _auditor(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    if not user.can(Cap.AUDIT_VIEW):
+        raise PermissionDenied
+    return user
+
+
+def _parse_filter(request: HttpRequest) -> tuple[AuditFilter, dict[str, str]]:
+    """The filter from the query string, or the empty filter and an error per bad field."""
+    try:
+        return AuditFilter.model_validate(request.GET.dict()), {}
+    except PydanticError as exc:
+        errors: dict[str, str] = {}
+        for err in exc.errors():
+            name = str(err["loc"][0]) if err["loc"] else "__all__"
+            errors[name] = _("“%(field)s”的值无效:%(msg)s") % {"field": name, "msg": err["msg"]}
+        return AuditFilter(), errors
+
+
+def _object_types() -> list[tuple[str, str]]:
+    return sorted(
+        (m._meta.label_lower, f"{m._meta.verbose_name} ({m._meta.label_lower})")
+        for m in apps.get_models()
+    )
+
+
+@login_required
+@require_GET
+def event_list(request: HttpRequest) -> HttpResponse:
+    user = _auditor(request)
+    filters, errors = _parse_filter(request)
+    events = filters.apply(events_for_user(user)) if not errors else AuditEvent.objects.none()
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context: dict[str, Any] = {
+        "filters": filters,
+        "raw": request.GET,
+        "errors": errors,
+        "page": page,
+        "query": query.urlencode(),
+        "channels": CHANNELS,
+        "object_types": _object_types(),
+        "units": units_for_user(user).filter(kind__in=_FILTER_UNIT_KINDS),
+    }
+    response = render_page_or_partial(
+        request, "audit/event_list.html", "audit/partials/event_results.html", context
+    )
+    if errors:
+        response.status_code = 400
+    return response
+
+
+@login_required
+@require_GET
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _auditor(request)
+    event = access_event(user, pk)
+    detail = json.dumps(event.detail, ensure_ascii=False, indent=2, sort_keys=True)
+    return render(request, "audit/event_detail.html", {"event": event, "detail_json": detail})
+
+
+def _cell(value: object) -> str:
+    # A cell that starts with = + - @ is a formula to a spreadsheet; quote it (CSV injection).
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_rows(events: Any) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # so that Excel reads the Chinese text as UTF-8
+    yield writer.writerow(
+        [
+            _("时间"),
+            _("操作人"),
+            _("用户名"),
+            _("动作"),
+            _("对象类型"),
+            _("对象编号"),
+            _("对象"),
+            _("单位代码"),
+            _("单位"),
+            _("渠道"),
+            _("来源地址"),
+            _("事由"),
+            _("详情"),
+        ]
+    )
+    tz = timezone.get_current_timezone()
+    for e in events.iterator(chunk_size=2000):
+        yield writer.writerow(
+            [
+                _cell(e.at.astimezone(tz).isoformat(timespec="seconds")),
+                _cell(e.actor_label),
+                _cell(e.actor.username if e.actor else ""),
+                _cell(e.action),
+                _cell(e.object_type),
+                _cell(e.object_id),
+                _cell(e.object_label),
+                _cell(e.unit.code if e.unit else ""),
+                _cell(e.unit.name if e.unit else ""),
+                _cell(e.channel),
+                _cell(e.ip),
+                _cell(e.purpose),
+                _cell(json.dumps(e.detail, ensure_ascii=False, sort_keys=True)),
+            ]
+        )
+
+
+@login_required
+@require_GET
+def event_export(request: HttpRequest) -> HttpResponseBase:
+    user = _auditor(request)
+    filters, errors = _parse_filter(request)
+    if errors:
+        return HttpResponse("\n".join(errors.values()), status=400, content_type="text/plain")
+    try:
+        events = do_export_audit_log(filters, actor=user)
+    except NotPermitted:
+        raise PermissionDenied from None
+    name = f"audit-{timezone.localdate():%Y%m%d}.csv"
+    response = StreamingHttpResponse(_csv_rows(events), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _back_url(request: HttpRequest) -> str:
+    referer = request.headers.get("Referer", "")
+    allowed = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return referer if allowed else ""
+
+
+@login_required
+@require_POST
+def reveal(request: HttpRequest) -> HttpResponse:
+    """Answer 404 when the object is not visible, 403 without the capability, 422 without a
+    valid purpose (the form comes back with the message), else the clear value."""
+    user = request.user
+    assert isinstance(user, User)
+    object_id = request.POST.get("object_id", "")
+    if not object_id.isdigit():
+        raise Http404
+    obj = access_personal_object(user, request.POST.get("model", ""), int(object_id))[0]
+    field = request.POST.get("field", "")
+    purpose = request.POST.get("purpose", "")
+    context: dict[str, Any] = {
+        "object_label": str(obj),
+        "field_label": field,
+        "value": None,
+        "back": _back_url(request),
+    }
+    try:
+        context["value"] = do_reveal_field(obj, field, purpose=purpose, actor=user)
+    except NotPermitted:
+        raise PermissionDenied from None
+    except ValidationError as exc:
+        messages = exc.message_dict
+        if "purpose" not in messages:
+            return HttpResponse(" ".join(exc.messages), status=422, content_type="text/plain")
+        context.update(masked_context(obj, field, user=user, errors=messages["purpose"]))
+        context["purpose"] = purpose
+        response = render_page_or_partial(
+            request, "audit/reveal.html", "audit/partials/masked.html", context
+        )
+        response.status_code = 422
+        return response
+    model_field = obj._meta.get_field(field)
+    context["field_label"] = getattr(model_field, "verbose_name", field)
+    context["dom_id"] = dom_id(obj, field)
+    partial = "audit/partials/revealed.html"
+    response = render(request, partial if is_htmx(request) else "audit/reveal.html", context)
+    # A clear value must not linger in shared caches or the browser's back-forward cache.
+    response["Cache-Control"] = "no-store"
+    return response
