@@ -1,24 +1,66 @@
-"""The typed API under /api/v1/. Each app contributes a ninja Router."""
+"""The typed API under /api/v1/. Each app contributes a ninja Router.
+
+Every 422 has one shape, `{"detail": {"<field>": ["message", ...]}}`, whether the request
+failed schema parsing (ninja) or an action's checks (Django's ValidationError), so a client
+shows errors next to its fields with one piece of code.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.security import django_auth
+from ninja.errors import ValidationError as SchemaError
+from ninja.renderers import JSONRenderer
 
 from shouwang.common.errors import NotPermitted
 from shouwang.hazards.api import router as hazards_router
-from shouwang.orgs.api_auth import TokenAuth
+from shouwang.orgs.api_auth import TokenAuth, session_auth
+
+
+class _Utf8Renderer(JSONRenderer):
+    # Chinese as characters, not \uXXXX escapes: readable in curl and logs, and smaller.
+    json_dumps_params = {"ensure_ascii": False}
+
 
 api = NinjaAPI(
     title="Shouwang API",
     version="1",
-    description="守望 public-safety operations platform",
+    description=(
+        "守望 public-safety operations platform. Authenticate with `Authorization: Bearer "
+        "<token>` (systems) or the login session plus the CSRF header (browsers). "
+        "See docs/api.md."
+    ),
     urls_namespace="api",
-    auth=[TokenAuth(), django_auth],
+    auth=[TokenAuth(), session_auth],
+    renderer=_Utf8Renderer(),
 )
 api.add_router("/hazards/", hazards_router)
+
+# Where ninja says a value came from; the caller knows the field by its own name only.
+_SOURCES = {"body", "query", "path", "form", "file", "header", "cookie"}
+_PARAMS = {"payload", "filters", "page"}
+
+
+def _field_name(loc: Sequence[Any]) -> str:
+    parts = [str(p) for p in loc if not isinstance(p, int)]
+    if parts and parts[0] in _SOURCES:
+        parts = parts[1:]
+    if len(parts) > 1 and parts[0] in _PARAMS:
+        parts = parts[1:]
+    return ".".join(parts) or "__all__"
+
+
+@api.exception_handler(SchemaError)
+def _schema_error(request: HttpRequest, exc: SchemaError) -> HttpResponse:
+    detail: dict[str, list[str]] = {}
+    for error in exc.errors:
+        detail.setdefault(_field_name(error.get("loc", ())), []).append(str(error.get("msg", "")))
+    return api.create_response(request, {"detail": detail}, status=422)
 
 
 @api.exception_handler(ValidationError)
@@ -29,9 +71,9 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 
 @api.exception_handler(NotPermitted)
 def _not_permitted(request: HttpRequest, exc: NotPermitted) -> HttpResponse:
-    return api.create_response(request, {"detail": "forbidden"}, status=403)
+    return api.create_response(request, {"detail": _("无权执行此操作。")}, status=403)
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, {"detail": "not found"}, status=404)
+    return api.create_response(request, {"detail": _("未找到。")}, status=404)
