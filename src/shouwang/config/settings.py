@@ -144,6 +144,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Map tiles, e.g. "https://tiles.example/{z}/{x}/{y}.png"; empty: the units' own boundaries only.
+MAP_TILE_URL = env_str("SHOUWANG_MAP_TILE_URL", "")
+
 # How often the scheduler scans for overdue cases, in seconds.
 OVERDUE_SCAN_SECONDS = env_int("SHOUWANG_OVERDUE_SCAN_SECONDS", 300)
 
