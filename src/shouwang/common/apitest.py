@@ -8,9 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.http import QueryDict
 from django.test import Client
-from pydantic import BaseModel
 
 from shouwang.orgs.actions_tokens import do_create_api_token
 
@@ -51,18 +49,6 @@ class Call:
             return client.post(self.path, data={**self.form, **self.files})
         body = json.dumps(self.json or {})
         return client.post(self.path, data=body, content_type="application/json")
-
-
-def model_from_query[M: BaseModel](model: type[M], query: str) -> M:
-    """Parse a query string the way a list page does: repeated keys for list fields."""
-    params = QueryDict(query)
-    lists = {
-        name
-        for name, info in model.model_fields.items()
-        if getattr(info.annotation, "__origin__", None) is list
-    }
-    data = {key: params.getlist(key) if key in lists else params.get(key) for key in params}
-    return model.model_validate(data)
 
 
 def errors_of(response: Response) -> dict[str, list[str]]:
