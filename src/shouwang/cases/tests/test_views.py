@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -32,7 +33,7 @@ def login(user: User) -> Client:
     return client
 
 
-def register(cast: Cast, photos: list[SimpleUploadedFile] | None = None) -> Hazard:
+def register(cast: Cast, photos: list[UploadedFile[bytes]] | None = None) -> Hazard:
     return do_register_hazard(
         actor=cast.bob,
         title="消防通道堵塞",
@@ -52,12 +53,12 @@ def evidence(cast: Cast, jpeg: SimpleUploadedFile) -> Evidence:
     return found
 
 
-def download(client: Client, evidence: Evidence) -> object:
+def download(client: Client, evidence: Evidence) -> Any:
     return client.get(reverse("cases:evidence-download", args=[evidence.pk]))
 
 
-def body(response: object) -> bytes:
-    return b"".join(response.streaming_content)  # type: ignore[attr-defined]
+def body(response: Any) -> bytes:
+    return b"".join(response.streaming_content)
 
 
 # --- evidence --------------------------------------------------------------------------------
@@ -65,10 +66,10 @@ def body(response: object) -> bytes:
 
 def test_it_serves_evidence_to_the_station_of_the_case(cast: Cast, evidence: Evidence) -> None:
     response = download(login(cast.alice), evidence)
-    assert response.status_code == 200  # type: ignore[attr-defined]
-    assert response["Content-Type"] == "image/jpeg"  # type: ignore[index]
-    assert response["Content-Disposition"] == 'inline; filename="photo.jpg"'  # type: ignore[index]
-    assert response["X-Content-Type-Options"] == "nosniff"  # type: ignore[index]
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["Content-Disposition"] == 'inline; filename="photo.jpg"'
+    assert response["X-Content-Type-Options"] == "nosniff"
     evidence.file.open("rb")
     assert body(response) == evidence.file.read()
     evidence.file.close()
@@ -78,20 +79,20 @@ def test_it_serves_evidence_to_the_station_of_the_case(cast: Cast, evidence: Evi
 def test_it_hides_evidence_from_other_jurisdictions_and_parties(
     cast: Cast, evidence: Evidence, name: str
 ) -> None:
-    assert download(login(getattr(cast, name)), evidence).status_code == 404  # type: ignore[attr-defined]
+    assert download(login(getattr(cast, name)), evidence).status_code == 404
 
 
 def test_the_assigned_company_may_see_the_evidence(cast: Cast, evidence: Evidence) -> None:
     case = Hazard.objects.get(pk=evidence.case_id)
     do_grade_case(case, grade=HazardGrade.GENERAL, actor=cast.alice)
     do_assign_case(case, organisation=cast.company, actor=cast.alice)
-    assert download(login(cast.erin), evidence).status_code == 200  # type: ignore[attr-defined]
+    assert download(login(cast.erin), evidence).status_code == 200
 
 
 def test_it_sends_anonymous_visitors_to_the_login_page(cast: Cast, evidence: Evidence) -> None:
     response = download(Client(), evidence)
-    assert response.status_code == 302  # type: ignore[attr-defined]
-    assert reverse("login") in response["Location"]  # type: ignore[index]
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
 
 
 def test_it_answers_404_for_missing_evidence_and_missing_files(
@@ -99,8 +100,9 @@ def test_it_answers_404_for_missing_evidence_and_missing_files(
 ) -> None:
     client = login(cast.alice)
     assert client.get(reverse("cases:evidence-download", args=[999999])).status_code == 404
+    assert evidence.file.name
     evidence.file.storage.delete(evidence.file.name)
-    assert download(client, evidence).status_code == 404  # type: ignore[attr-defined]
+    assert download(client, evidence).status_code == 404
 
 
 def test_it_serves_a_pdf_inline_under_a_safe_name(cast: Cast) -> None:
@@ -108,8 +110,8 @@ def test_it_serves_a_pdf_inline_under_a_safe_name(cast: Cast) -> None:
     hazard = register(cast, photos=[upload])
     evidence = hazard.evidence.get()
     response = download(login(cast.bob), evidence)
-    assert response["Content-Type"] == "application/pdf"  # type: ignore[index]
-    disposition = response["Content-Disposition"]  # type: ignore[index]
+    assert response["Content-Type"] == "application/pdf"
+    disposition = response["Content-Disposition"]
     assert disposition.startswith("inline; filename*=utf-8''")
     assert '"' not in disposition.split(";", 1)[1] and "\r" not in disposition
     assert body(response) == PDF
@@ -118,8 +120,8 @@ def test_it_serves_a_pdf_inline_under_a_safe_name(cast: Cast) -> None:
 def test_any_other_stored_type_is_downloaded_not_shown(cast: Cast, evidence: Evidence) -> None:
     Evidence.objects.filter(pk=evidence.pk).update(content_type="text/html")
     response = download(login(cast.alice), evidence)
-    assert response["Content-Type"] == "application/octet-stream"  # type: ignore[index]
-    assert response["Content-Disposition"].startswith("attachment;")  # type: ignore[index]
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"].startswith("attachment;")
 
 
 @pytest.mark.parametrize(
@@ -179,7 +181,7 @@ def test_an_sla_edit_sets_the_deadline_of_the_next_grading_and_is_audited(cast: 
     with time_machine.travel(now, tick=False):
         do_grade_case(already, grade=HazardGrade.GENERAL, actor=cast.alice)
     data = {"kind": "hazard", "grade": "general", "hours": "48", "escalate_every_hours": "24"}
-    response = login(cast.admin).post(SLA, data, HTTP_HX_REQUEST="true")
+    response = login(cast.admin).post(SLA, data, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert 'value="48"' in response.content.decode()
     event = AuditEvent.objects.get(action="sla.set")
@@ -204,7 +206,7 @@ def test_a_bad_sla_value_is_refused_with_the_field_named(
 ) -> None:
     data = {"kind": "hazard", "grade": "general", "hours": "48", "escalate_every_hours": "24"}
     data[field] = value
-    response = login(cast.admin).post(SLA, data, HTTP_HX_REQUEST="true")
+    response = login(cast.admin).post(SLA, data, headers={"HX-Request": "true"})
     assert response.status_code == 422
     assert response.context["errors"][field]
     assert not SlaRule.objects.exists()
