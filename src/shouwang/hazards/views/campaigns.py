@@ -52,13 +52,19 @@ def _add_action_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 class _UnitChoice(forms.ModelChoiceField[Unit]):
+    # Indented by depth below the user's own unit, so the list reads as the tree it is.
+    base_depth = 0
+
     def label_from_instance(self, obj: Unit) -> str:
-        return f"{'　' * obj.depth}{obj.name}"
+        return f"{'　' * (obj.depth - self.base_depth)}{obj.name}"
 
 
 class _UnitsChoice(forms.ModelMultipleChoiceField[Unit]):
+    base_depth = 0
+
     def label_from_instance(self, obj: Unit) -> str:
-        return f"{'　' * obj.depth}{obj.name}({obj.get_kind_display()})"
+        indent = "　" * (obj.depth - self.base_depth)
+        return f"{indent}{obj.name}({obj.get_kind_display()})"
 
 
 class CampaignForm(forms.Form):
@@ -89,13 +95,21 @@ class CampaignForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = units_for_user(user).order_by("path")
-        self.fields["unit"].queryset = units.exclude(kind=UnitKind.GRID)  # type: ignore[attr-defined]
-        self.fields["scope_units"].queryset = units  # type: ignore[attr-defined]
-        self.fields["scope_units"].widget.attrs["size"] = 10
+        base_depth = user.unit.depth if user.unit is not None else 0
+        unit_field, scope_field = self.fields["unit"], self.fields["scope_units"]
+        assert isinstance(unit_field, _UnitChoice) and isinstance(scope_field, _UnitsChoice)
+        unit_field.queryset = units.exclude(kind=UnitKind.GRID)
+        scope_field.queryset = units
+        unit_field.base_depth = scope_field.base_depth = base_depth
+        scope_field.widget.attrs["size"] = 10
 
 
 class CheckForm(forms.Form):
-    premises = forms.ModelChoiceField(label=gettext_lazy("场所"), queryset=Premises.objects.none())
+    premises = forms.ModelChoiceField(
+        label=gettext_lazy("场所"),
+        queryset=Premises.objects.none(),
+        empty_label=gettext_lazy("请选择场所"),
+    )
     result = forms.ChoiceField(
         label=gettext_lazy("检查结果"), choices=CheckResult.choices, widget=forms.RadioSelect
     )
