@@ -67,6 +67,7 @@ def _object_types() -> list[tuple[str, str]]:
     return sorted(
         (m._meta.label_lower, f"{m._meta.verbose_name} ({m._meta.label_lower})")
         for m in apps.get_models()
+        if m._meta.app_config is not None and m._meta.app_config.name.startswith("shouwang.")
     )
 
 

@@ -139,3 +139,26 @@ def test_premises_and_campaigns_are_registered(cast: Cast) -> None:
     assert client.get(reverse("admin:hazards_premises_changelist")).status_code == 200
     assert client.get(reverse("admin:hazards_campaign_changelist")).status_code == 200
     assert client.get(reverse("admin:orgs_organisation_changelist")).status_code == 200
+
+
+def test_a_user_added_in_the_admin_gets_role_and_unit_and_is_audited(cast: Cast) -> None:
+    client = login(cast.admin)
+    add = reverse("admin:orgs_user_add")
+    assert 'name="role"' in client.get(add).content.decode()
+    data = {
+        "username": "henry",
+        "usable_password": "true",
+        "password1": "a long enough passphrase 42",
+        "password2": "a long enough passphrase 42",
+        "display_name": "Henry",
+        "role": "grid_worker",
+        "unit": str(cast.grid_b.pk),
+        "organisation": "",
+        "phone": "",
+    }
+    response = client.post(add, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    henry = User.objects.get(username="henry")
+    assert (henry.role, henry.unit) == ("grid_worker", cast.grid_b)
+    event = AuditEvent.objects.get(action="admin.add", object_type="orgs.user")
+    assert event.unit == cast.grid_b
