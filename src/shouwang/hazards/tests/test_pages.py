@@ -159,6 +159,22 @@ def test_it_filters_by_grade_and_text(cast: Cast, client: Client) -> None:
     assert general.reference in body and major.reference not in body
 
 
+def test_the_submitted_filter_form_with_blank_fields_works(cast: Cast, client: Client) -> None:
+    major = register(cast)
+    do_grade_case(major, grade=HazardGrade.MAJOR, actor=cast.alice)
+    other = register(cast)
+    blank = dict.fromkeys(
+        ["q", "state", "open", "category", "overdue", "unit", "source", "found_from", "found_to"],
+        "",
+    )
+    response = as_user(client, cast.alice).get(
+        reverse("hazards:hazard-list"), {**blank, "grade": "major", "sort": "deadline"}
+    )
+    assert response.status_code == 200
+    assert [h.pk for h in response.context["page"].object_list] == [major.pk]
+    assert other.reference not in response.content.decode()
+
+
 def test_a_bad_filter_value_is_a_400_naming_the_field(cast: Cast, client: Client) -> None:
     register(cast)
     response = as_user(client, cast.alice).get(reverse("hazards:hazard-list"), {"grade": "huge"})
@@ -218,8 +234,8 @@ def test_the_list_links_exports_with_the_current_filter(cast: Cast, client: Clie
         .get(reverse("hazards:hazard-list"), {"grade": "major", "page": "1"})
         .content.decode()
     )
-    assert "/hazards/export.xlsx?grade=major" in body
-    assert "/hazards/export.csv?grade=major" in body
+    assert reverse("hazards:hazard-export", args=["xlsx"]) + "?grade=major" in body
+    assert reverse("hazards:hazard-export", args=["csv"]) + "?grade=major" in body
 
 
 def _list_queries(client: Client, rows: int, cast: Cast) -> int:
@@ -748,3 +764,11 @@ def test_the_navigation_follows_the_role(cast: Cast, client: Client) -> None:
     assert register_link not in body
     body = as_user(client, cast.dora).get(reverse("hazards:hazard-list")).content.decode()
     assert ">地图</a>" not in body and ">隐患清单</a>" not in body
+
+
+def test_a_missing_location_is_reported_with_the_other_mistakes(cast: Cast, client: Client) -> None:
+    response = as_user(client, cast.alice).post(
+        reverse("hazards:hazard-register"), _form(title="", lat="", lon="")
+    )
+    assert response.status_code == 422
+    assert {"title", "unit"} <= set(response.context["form"].errors)

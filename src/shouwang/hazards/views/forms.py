@@ -61,7 +61,8 @@ def parse_filter(
     for key in params:
         if key in _LIST_PARAMS:
             data[key] = params.getlist(key)
-        elif key in FILTER_LABELS:
+        elif key in FILTER_LABELS and params.get(key, "").strip():
+            # A blank field of the submitted form means "any", not "invalid".
             data[key] = params.get(key, "")
     if default_open and not data.get("state") and "open" not in params:
         data["open"] = True
@@ -150,9 +151,16 @@ class OfficerChoiceField(forms.ModelChoiceField[User]):
 
 
 class GradeForm(forms.Form):
-    grade = forms.ChoiceField(label=gettext_lazy("等级"), choices=HazardGrade.choices)
+    grade = forms.ChoiceField(
+        label=gettext_lazy("等级"), choices=[("", gettext_lazy("请选择等级")), *HazardGrade.choices]
+    )
     deadline = _deadline_field()
     note = _note_field()
+
+    def __init__(self, *args: Any, hazard: Hazard, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Re-grading starts from the current grade; a first grading is a deliberate choice.
+        self.initial.setdefault("grade", hazard.grade)
 
 
 POLICE_ROLES = (Role.GRID_WORKER, Role.STATION_CHIEF, Role.COMMAND)
@@ -163,14 +171,23 @@ class AssignForm(forms.Form):
     requirement = forms.CharField(
         label=gettext_lazy("整改要求"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    organisation = forms.ModelChoiceField(
+        label=gettext_lazy("整改责任单位"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("(不交给企业或部门)"),
+    )
     unit = UnitChoiceField(
-        label=gettext_lazy("承办单位"), queryset=Unit.objects.none(), required=False
+        label=gettext_lazy("承办单位"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("(不指定单位)"),
     )
     user = OfficerChoiceField(
-        label=gettext_lazy("承办人"), queryset=User.objects.none(), required=False
-    )
-    organisation = forms.ModelChoiceField(
-        label=gettext_lazy("整改责任单位"), queryset=Organisation.objects.none(), required=False
+        label=gettext_lazy("承办人"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("(不指定个人)"),
     )
     deadline = _deadline_field()
     note = _note_field()
@@ -312,6 +329,8 @@ def build_action_form(
     kwargs: dict[str, Any] = {"prefix": action}
     if form_class is AssignForm:
         kwargs["actor"] = actor
+    if form_class is GradeForm:
+        kwargs["hazard"] = hazard
     if form_class is EvidenceForm:
         kwargs.update(actor=actor, hazard=hazard)
     return form_class(data, files, **kwargs)
@@ -343,13 +362,20 @@ class RegisterForm(forms.Form):
         queryset=Unit.objects.none(),
         required=False,
         empty_label=gettext_lazy("按地图选点自动确定"),
+        help_text=gettext_lazy("未在地图上选点时必须选择网格"),
     )
     address = forms.CharField(label=gettext_lazy("地址"), max_length=300, required=False)
     premises = forms.ModelChoiceField(
-        label=gettext_lazy("场所"), queryset=Premises.objects.none(), required=False
+        label=gettext_lazy("场所"),
+        queryset=Premises.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("不关联场所"),
     )
     campaign = forms.ModelChoiceField(
-        label=gettext_lazy("排查行动"), queryset=Campaign.objects.none(), required=False
+        label=gettext_lazy("排查行动"),
+        queryset=Campaign.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("不属于排查行动"),
     )
     responsible_name = forms.CharField(label=gettext_lazy("责任方"), max_length=200, required=False)
     responsible_contact = forms.CharField(
@@ -382,4 +408,12 @@ class RegisterForm(forms.Form):
         data = super().clean() or {}
         if (data.get("lat") is None) != (data.get("lon") is None):
             self.add_error("lat", _("经纬度必须同时填写。"))
+        elif (
+            data.get("lat") is None
+            and not data.get("unit")
+            and not data.get("premises")
+            and "unit" not in self.errors
+        ):
+            # Said now, with the other mistakes, rather than after they are fixed.
+            self.add_error("unit", _("请在地图上选点或选择网格。"))
         return data

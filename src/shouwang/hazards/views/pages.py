@@ -106,9 +106,12 @@ def _filter_context(request: HttpRequest, flt: HazardFilter, errors: list[str]) 
     actor = _actor(request)
     # Grids are too many for a select; a grid's code can still be typed into the URL.
     units = units_for_user(actor).exclude(kind=UnitKind.GRID).only("code", "name", "depth")
+    active = [k for k, v in request.GET.items() if v and k not in {"page", "sort"}]
     return {
         "filter": flt,
         "filter_errors": errors,
+        "active_filters": len(active),
+        "htmx": is_htmx(request),
         "selected": selected_values(request.GET),
         "units": list(units),
         "campaigns": list(campaigns_for_user(actor).only("id", "name")[:200]),
