@@ -13,7 +13,7 @@ import h3
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -41,6 +41,7 @@ from shouwang.common.htmx import is_htmx, render_page_or_partial
 from shouwang.hazards.actions import do_assign_hazard, do_register_hazard
 from shouwang.hazards.choices import HazardCategory, HazardGrade, HazardSource
 from shouwang.hazards.filters import HazardFilter
+from shouwang.hazards.kind import HAZARD_KIND
 from shouwang.hazards.models import Hazard
 from shouwang.hazards.queries import access_hazard, campaigns_for_user, hazards_for_user
 from shouwang.hazards.views.forms import (
@@ -197,7 +198,7 @@ def hazard_geojson(request: HttpRequest) -> HttpResponse:
             "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
             "properties": {
                 "id": row["pk"],
-                "reference": f"YH{row['pk']:07d}",
+                "reference": HAZARD_KIND.reference(row["pk"]),
                 "title": row["title"],
                 "grade": row["grade"],
                 "grade_label": str(grade_labels.get(row["grade"], _("未分级"))),
@@ -275,6 +276,8 @@ def _detail_context(
 ) -> dict[str, Any]:
     bound = bound or {}
     actions = available_actions(actor, hazard)
+    # A failed post of a step no longer offered (the state moved on) still shows its errors.
+    actions += [action for action in bound if action not in actions]
     forms = [
         {
             "action": action,
@@ -284,18 +287,6 @@ def _detail_context(
             "url": reverse("hazards:hazard-action", args=[hazard.pk, action]),
         }
         for action in actions
-    ]
-    # A failed post of a step no longer offered (the state moved on) still shows its errors.
-    forms += [
-        {
-            "action": action,
-            "title": ACTION_FORMS[action][1],
-            "style": ACTION_FORMS[action][2],
-            "form": form,
-            "url": reverse("hazards:hazard-action", args=[hazard.pk, action]),
-        }
-        for action, form in bound.items()
-        if action not in actions
     ]
     evidence = list(hazard.evidence.select_related("uploaded_by"))
     stages = [
@@ -385,7 +376,7 @@ def attach_errors(form: Form, exc: ValidationError, *, file_field: str | None = 
         return
     for error in exc.error_list:
         target = file_field if file_field and error.code in FILE_ERROR_CODES else None
-        form.add_error(target if target != NON_FIELD_ERRORS else None, error.messages)
+        form.add_error(target, error.messages)
 
 
 @login_required
@@ -413,7 +404,6 @@ def hazard_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     # The state may have been changed by someone else meanwhile: show it as it is now.
     hazard = access_hazard(actor, pk)
     context = _detail_context(actor, hazard, {action: form})
-    context["failed_action"] = action
     response = render_page_or_partial(
         request, "hazards/detail.html", "hazards/partials/action_forms.html", context
     )
