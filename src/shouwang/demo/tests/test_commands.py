@@ -62,7 +62,7 @@ def test_demo_stops_the_other_children_when_one_exits(monkeypatch: pytest.Monkey
     def spawn(self: object, command: list[str]) -> subprocess.Popen[bytes]:
         # A long-running child and one that exits at once, standing in for the real ones.
         seconds = "60" if command[0] == "runserver" else "0"
-        child = subprocess.Popen([sys.executable, "-c", f"import time; time.sleep({seconds})"])
+        child = subprocess.Popen([sys.executable, "-c", f"import time; time.sleep({seconds})"])  # noqa: S603
         spawned.append(child)
         return child
 

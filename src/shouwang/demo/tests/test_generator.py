@@ -64,7 +64,9 @@ def test_the_mix_follows_the_seeds(demo: datetime) -> None:
     grades = Counter(Hazard.objects.exclude(grade="").values_list("grade", flat=True))
     assert grades["general"] > grades["significant"] > grades["major"] > 0
     closed = Hazard.objects.filter(state=CaseState.CLOSED)
-    days = sorted((h.closed_at - h.created_at).total_seconds() / 86400 for h in closed)
+    days = sorted(
+        (h.closed_at - h.created_at).total_seconds() / 86400 for h in closed if h.closed_at
+    )
     assert 3 < days[len(days) // 2] < 10
 
 
@@ -129,7 +131,7 @@ def test_each_transition_has_its_audit_row(demo: datetime) -> None:
     transitions = Counter(
         (t.case_id, t.action) for t in CaseTransition.objects.only("case_id", "action")
     )
-    audited = Counter()
+    audited: Counter[tuple[int, str]] = Counter()
     for row in AuditEvent.objects.filter(object_type__in=["hazards.hazard", "cases.case"]):
         action = row.action.split(".", 1)[1]
         audited[(int(row.object_id), action)] += 1

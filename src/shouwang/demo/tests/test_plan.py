@@ -10,18 +10,18 @@ import pytest
 
 from shouwang.demo.geo import carve, components, grow_region, is_connected, random_point
 from shouwang.demo.names import credit_code, org_check, uscc_check
-from shouwang.demo.plan import CITY_CODE, CityShape, plan_city
+from shouwang.demo.plan import CITY_CODE, CityShape, UnitPlan, plan_city
 
 CODE_LENGTH = {"city": 6, "district": 6, "station": 9, "community": 12, "grid": 15}
 
 
 @pytest.fixture(scope="module")
-def city():  # type: ignore[no-untyped-def]
+def city() -> UnitPlan:
     plan, _names = plan_city(Random(2026))
     return plan
 
 
-def test_it_has_the_shape_of_a_prefecture_level_city(city) -> None:
+def test_it_has_the_shape_of_a_prefecture_level_city(city: UnitPlan) -> None:
     shape = CityShape()
     assert shape.districts[0] <= len(city.children) <= shape.districts[1]
     for district in city.children:
@@ -32,10 +32,10 @@ def test_it_has_the_shape_of_a_prefecture_level_city(city) -> None:
                 assert shape.grids[0] <= len(community.children) <= shape.grids[1]
 
 
-def test_codes_extend_their_parents_code_and_use_the_fictional_province(city) -> None:
+def test_codes_extend_their_parents_code_and_use_the_fictional_province(city: UnitPlan) -> None:
     assert city.code == CITY_CODE and CITY_CODE.startswith("99")
 
-    def check(unit, parent_code: str) -> None:  # type: ignore[no-untyped-def]
+    def check(unit: UnitPlan, parent_code: str) -> None:
         assert len(unit.code) == CODE_LENGTH[unit.kind] and unit.code.isdigit()
         if unit.kind == "district":
             assert unit.code[:4] == parent_code[:4]
@@ -51,20 +51,20 @@ def test_codes_extend_their_parents_code_and_use_the_fictional_province(city) ->
     assert len(names) == len(set(names))
 
 
-def test_every_cell_belongs_to_exactly_one_grid(city) -> None:
+def test_every_cell_belongs_to_exactly_one_grid(city: UnitPlan) -> None:
     cells = Counter(cell for grid in city.grids() for cell in grid.cells)
     assert set(cells.values()) == {1}
     assert set(cells) == set(city.cells)
     assert all(h3.get_resolution(cell) == 8 for cell in cells)
 
 
-def test_every_unit_is_one_contiguous_area(city) -> None:
+def test_every_unit_is_one_contiguous_area(city: UnitPlan) -> None:
     disconnected = [u.code for u in city.walk() if not is_connected(u.cells)]
     assert disconnected == []
     assert all(grid.cells for grid in city.grids())
 
 
-def test_the_city_lies_around_its_centre(city) -> None:
+def test_the_city_lies_around_its_centre(city: UnitPlan) -> None:
     lat, lon = h3.cell_to_latlng(h3.latlng_to_cell(30.25, 120.15, 8))
     assert h3.latlng_to_cell(lat, lon, 8) in set(city.cells)
 
