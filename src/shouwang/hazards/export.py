@@ -16,6 +16,7 @@ from typing import IO, TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -47,7 +48,7 @@ type Value = str | float | datetime | None
 
 @dataclass(frozen=True)
 class ExportColumn:
-    header: str  # a gettext msgid
+    header: str  # a gettext msgid, translated when written
     width: int
     value: Callable[[Hazard], Value]
     is_date: bool = False
@@ -66,30 +67,34 @@ def _label(choices: Any, value: str) -> str:
 
 
 COLUMNS: tuple[ExportColumn, ...] = (
-    ExportColumn("隐患编号", 12, lambda h: h.reference),
-    ExportColumn("台账编号", 14, lambda h: h.ledger_ref),
-    ExportColumn("标题", 28, lambda h: h.title),
-    ExportColumn("隐患类别", 10, lambda h: _label(HazardCategory, h.category)),
-    ExportColumn("隐患等级", 8, lambda h: _label(HazardGrade, h.grade) if h.grade else ""),
-    ExportColumn("状态", 8, lambda h: _label(CaseState, h.state)),
-    ExportColumn("隐患描述", 40, lambda h: h.description),
-    ExportColumn("发现时间", 17, lambda h: _local(h.found_at), is_date=True),
-    ExportColumn("所在网格", 16, lambda h: h.unit.name),
-    ExportColumn("单位代码", 17, lambda h: h.unit.code),
-    ExportColumn("经度", 11, lambda h: h.lon),
-    ExportColumn("纬度", 11, lambda h: h.lat),
-    ExportColumn("地址", 30, lambda h: h.address),
+    ExportColumn(gettext_noop("隐患编号"), 12, lambda h: h.reference),
+    ExportColumn(gettext_noop("台账编号"), 14, lambda h: h.ledger_ref),
+    ExportColumn(gettext_noop("标题"), 28, lambda h: h.title),
+    ExportColumn(gettext_noop("隐患类别"), 10, lambda h: _label(HazardCategory, h.category)),
     ExportColumn(
-        "责任单位", 22, lambda h: h.assignee_org.name if h.assignee_org else h.responsible_name
+        gettext_noop("隐患等级"), 8, lambda h: _label(HazardGrade, h.grade) if h.grade else ""
     ),
-    ExportColumn("责任人", 8, lambda h: mask_name(h.responsible_contact)),
-    ExportColumn("联系电话", 14, lambda h: mask_phone(h.responsible_phone)),
-    ExportColumn("整改要求", 30, lambda h: h.requirement),
-    ExportColumn("整改期限", 17, lambda h: _local(h.deadline), is_date=True),
-    ExportColumn("已逾期", 7, lambda h: _("是") if h.is_overdue else _("否")),
-    ExportColumn("发现渠道", 10, lambda h: _label(HazardSource, h.source)),
-    ExportColumn("登记时间", 17, lambda h: _local(h.created_at), is_date=True),
-    ExportColumn("销号时间", 17, lambda h: _local(h.closed_at), is_date=True),
+    ExportColumn(gettext_noop("状态"), 8, lambda h: _label(CaseState, h.state)),
+    ExportColumn(gettext_noop("隐患描述"), 40, lambda h: h.description),
+    ExportColumn(gettext_noop("发现时间"), 17, lambda h: _local(h.found_at), is_date=True),
+    ExportColumn(gettext_noop("所在网格"), 16, lambda h: h.unit.name),
+    ExportColumn(gettext_noop("单位代码"), 17, lambda h: h.unit.code),
+    ExportColumn(gettext_noop("经度"), 11, lambda h: h.lon),
+    ExportColumn(gettext_noop("纬度"), 11, lambda h: h.lat),
+    ExportColumn(gettext_noop("地址"), 30, lambda h: h.address),
+    ExportColumn(
+        gettext_noop("责任单位"),
+        22,
+        lambda h: h.assignee_org.name if h.assignee_org else h.responsible_name,
+    ),
+    ExportColumn(gettext_noop("责任人"), 8, lambda h: mask_name(h.responsible_contact)),
+    ExportColumn(gettext_noop("联系电话"), 14, lambda h: mask_phone(h.responsible_phone)),
+    ExportColumn(gettext_noop("整改要求"), 30, lambda h: h.requirement),
+    ExportColumn(gettext_noop("整改期限"), 17, lambda h: _local(h.deadline), is_date=True),
+    ExportColumn(gettext_noop("已逾期"), 7, lambda h: _("是") if h.is_overdue else _("否")),
+    ExportColumn(gettext_noop("发现渠道"), 10, lambda h: _label(HazardSource, h.source)),
+    ExportColumn(gettext_noop("登记时间"), 17, lambda h: _local(h.created_at), is_date=True),
+    ExportColumn(gettext_noop("销号时间"), 17, lambda h: _local(h.closed_at), is_date=True),
 )
 
 
