@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 MAX_ROWS = 20_000
 MAX_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 # Ledgers often carry a title line or two ("XX派出所隐患排查台账") above the header row.
 HEADER_SCAN_ROWS = 10
 
@@ -202,8 +203,16 @@ def _keep(rows: list[RawRow], number: int, values: tuple[Value, ...]) -> bool:
 
 
 def _read_xlsx(data: bytes) -> list[RawRow]:
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise _file_error(_("文件不是有效的 .xlsx 工作簿(可能已损坏,或是改了扩展名的其他文件)。"))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _file_error(
+            _("文件不是有效的 .xlsx 工作簿(可能已损坏,或是改了扩展名的其他文件)。")
+        ) from None
+    # A small file that unpacks to gigabytes would exhaust memory before any row is read.
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _file_error(_("工作簿解压后过大,请删除多余的工作表或格式后再导入。"))
     rows: list[RawRow] = []
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -239,13 +248,13 @@ def _read_csv(data: bytes) -> list[RawRow]:
             continue
     else:
         raise _file_error(_("无法识别 CSV 文件的编码,请另存为 UTF-8 编码。"))
-    try:
-        dialect: type[csv.Dialect] = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    # The separator is the one the header row uses most (Excel writes ";" in some locales).
+    head = text.splitlines()[:HEADER_SCAN_ROWS]
+    delimiter = max(",;\t", key=lambda d: max((line.count(d) for line in head), default=0))
     rows: list[RawRow] = []
     try:
-        for number, values in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        for number, values in enumerate(reader, start=1):
             if not _keep(rows, number, tuple(values)):
                 break
     except csv.Error as exc:

@@ -307,6 +307,15 @@ def test_a_file_that_is_not_a_ledger_is_refused(
     assert message in result.errors[0].message
 
 
+def test_a_workbook_that_unpacks_too_large_is_refused(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ledger, "MAX_UNPACKED_BYTES", 1000)
+    result = run(cast, xlsx([good_row(1)]))
+    assert where(result) == [(None, "")]
+    assert "解压后过大" in result.errors[0].message
+
+
 def test_an_empty_ledger_says_so(cast: Cast) -> None:
     result = run(cast, xlsx([]))
     assert "没有数据行" in result.errors[0].message
@@ -325,6 +334,16 @@ def test_a_gb18030_csv_with_english_headers_in_another_order_is_read(cast: Cast)
     assert result.ok, result.errors
     states = dict(Hazard.objects.values_list("title", "state"))
     assert states == {"电线私拉乱接": CaseState.ASSIGNED, "路灯损坏": CaseState.CLOSED}
+
+
+def test_a_semicolon_separated_csv_is_read(cast: Cast) -> None:
+    text = (
+        "标题;隐患类别;隐患描述;发现时间;所在网格;地址\n"
+        "消防通道堵塞, 严重;消防安全;纸箱, 杂物;2025-05-20;东门一网格;东门路1号\n"
+    )
+    result = run(cast, text.encode(), name="ledger.csv")
+    assert result.ok, result.errors
+    assert Hazard.objects.get().title == "消防通道堵塞, 严重"
 
 
 def test_a_title_line_above_messy_headers_is_skipped(cast: Cast) -> None:
