@@ -181,7 +181,7 @@ def do_assign_case(
     return case
 
 
-def _is_assignee(actor: User, case: Case) -> bool:
+def is_assignee(actor: User, case: Case) -> bool:
     if actor.is_outside_party:
         return case.assignee_org_id is not None and case.assignee_org_id == actor.organisation_id
     if case.assignee_user_id is not None:
@@ -195,7 +195,7 @@ def _is_assignee(actor: User, case: Case) -> bool:
 def do_submit_case(case: Case, *, note: str = "", actor: User) -> Case:
     """The assignee reports the work done; needs at least one piece of "after" evidence."""
     require(actor, case, "rectify")
-    if not _is_assignee(actor, case) and not actor.can(get_kind(case.kind).caps["manage"]):
+    if not is_assignee(actor, case) and not actor.can(get_kind(case.kind).caps["manage"]):
         raise NotPermitted("rectify")
     if not case.evidence.filter(stage=EvidenceStage.AFTER).exists():
         raise ValidationError(_("请先上传整改后的照片或文件。"), code="no_evidence")

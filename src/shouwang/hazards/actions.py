@@ -17,7 +17,6 @@ from shouwang.cases.choices import CaseAction, CaseState, EvidenceStage
 from shouwang.cases.models import CaseTransition
 from shouwang.common.errors import NotPermitted
 from shouwang.hazards.choices import (
-    CampaignStatus,
     CheckResult,
     HazardCategory,
     HazardSource,
@@ -247,14 +246,6 @@ def do_create_campaign(
         errors["premises_types"] = _("无效的场所类型:%(types)s") % {"types": ", ".join(bad_types)}
     if errors:
         raise ValidationError(errors, code="invalid")
-    today = timezone.localdate()
-    status = (
-        CampaignStatus.PLANNED
-        if starts_on > today
-        else CampaignStatus.FINISHED
-        if ends_on < today
-        else CampaignStatus.ACTIVE
-    )
     campaign = Campaign.objects.create(
         name=name.strip(),
         unit=unit,
@@ -262,7 +253,6 @@ def do_create_campaign(
         starts_on=starts_on,
         ends_on=ends_on,
         description=description.strip(),
-        status=status,
         created_by=actor,
     )
     campaign.scope_units.set(scope_units)

@@ -21,7 +21,7 @@ class PremisesAdmin(AuditedAdmin):
 @admin.register(Campaign)
 class CampaignAdmin(AuditedAdmin):
     list_display = ["name", "unit", "starts_on", "ends_on", "status"]
-    list_filter = ["status"]
+    list_filter = ["starts_on"]
     search_fields = ["name"]
     autocomplete_fields = ["unit", "scope_units"]
     readonly_fields = ["created_by", "created_at"]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shouwang.cases.models import Case
@@ -56,9 +57,6 @@ class Campaign(models.Model):
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"))
     description = models.TextField(_("说明"), blank=True)
-    status = models.CharField(
-        _("状态"), max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.PLANNED
-    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+"
     )
@@ -71,6 +69,19 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def status(self) -> CampaignStatus:
+        """Planned, active or finished, from the dates: never stale."""
+        today = timezone.localdate()
+        if self.starts_on > today:
+            return CampaignStatus.PLANNED
+        if self.ends_on < today:
+            return CampaignStatus.FINISHED
+        return CampaignStatus.ACTIVE
+
+    def get_status_display(self) -> str:
+        return str(self.status.label)
 
 
 class CampaignCheck(models.Model):

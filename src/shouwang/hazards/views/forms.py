@@ -13,15 +13,16 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 from pydantic import ValidationError as PydanticValidationError
 
-from shouwang.cases.actions import _is_assignee
+from shouwang.cases.actions import is_assignee
 from shouwang.cases.choices import OPEN_STATES, CaseState, EvidenceStage
 from shouwang.cases.evidence import check_evidence_file
-from shouwang.hazards.choices import CampaignStatus, HazardCategory, HazardGrade
+from shouwang.hazards.choices import HazardCategory, HazardGrade
 from shouwang.hazards.filters import HazardFilter
 from shouwang.hazards.models import Campaign, Hazard, Premises
 from shouwang.hazards.queries import campaigns_for_user, premises_for_user
@@ -295,7 +296,7 @@ def available_actions(user: User, hazard: Hazard) -> list[str]:
     if (
         state == CaseState.ASSIGNED
         and user.can(Cap.HAZARD_RECTIFY)
-        and (manage or _is_assignee(user, hazard))
+        and (manage or is_assignee(user, hazard))
     ):
         actions.append("submit")
     if (
@@ -402,7 +403,9 @@ class RegisterForm(forms.Form):
         premises_field: Any = self.fields["premises"]
         premises_field.queryset = premises_for_user(actor)
         campaign_field: Any = self.fields["campaign"]
-        campaign_field.queryset = campaigns_for_user(actor).filter(status=CampaignStatus.ACTIVE)
+        campaign_field.queryset = campaigns_for_user(actor).filter(
+            starts_on__lte=timezone.localdate(), ends_on__gte=timezone.localdate()
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

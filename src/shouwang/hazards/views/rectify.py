@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from pydantic import ValidationError as PydanticValidationError
 
-from shouwang.cases.actions import _is_assignee, do_add_evidence, do_submit_case
+from shouwang.cases.actions import do_add_evidence, do_submit_case, is_assignee
 from shouwang.cases.choices import OPEN_STATES, CaseAction, CaseState, EvidenceStage
 from shouwang.common.errors import NotPermitted
 from shouwang.hazards.choices import HazardGrade
@@ -145,7 +145,7 @@ def _context(user: User, hazard: Hazard) -> dict[str, Any]:
         and hazard.deadline < timezone.now(),
         "rejection": rejection,
         "can_act": hazard.state == CaseState.ASSIGNED
-        and (_is_assignee(user, hazard) or can_manage),
+        and (is_assignee(user, hazard) or can_manage),
         "errors": {},
     }
 
