@@ -160,15 +160,20 @@ def iter_csv(queryset: QuerySet[Hazard], language: str | None = None) -> Iterato
 # Excel -----------------------------------------------------------------------------------------
 
 
-def _xlsx_cell(sheet: WriteOnlyWorksheet, value: Value, is_date: bool) -> Cell:
+def _xlsx_cell(sheet: WriteOnlyWorksheet, value: Value, is_date: bool) -> Cell | Value:
+    """A plain value where that is enough (fast); a styled cell for dates and formula-like text."""
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith("="):
+        if not value.startswith("="):
+            return value
+        cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"  # text from users, never a formula
+        return cell
     if is_date and value is not None:
+        cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "yyyy-mm-dd hh:mm"
-    return cell
+        return cell
+    return value
 
 
 def write_xlsx(queryset: QuerySet[Hazard], out: IO[bytes]) -> None:
