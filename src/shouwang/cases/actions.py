@@ -350,6 +350,55 @@ def do_add_evidence(
     return evidence
 
 
+@transaction.atomic
+def do_record_outside_step(
+    case: Case,
+    *,
+    to_state: CaseState,
+    note: str,
+    deadline: datetime | None = None,
+    detail: dict[str, Any] | None = None,
+    actor: User,
+) -> Case:
+    """Record a step a case took before it entered the platform (an imported ledger says it was
+    rectified, or closed). Only submitted and closed are accepted: the step is marked as
+    recorded by the importer, not as checked in the platform, and nobody counts as its doer,
+    so anyone but the assignee may still verify a submitted case.
+    """
+    require(actor, case, "manage")
+    now = timezone.now()
+    if to_state == CaseState.SUBMITTED:
+        _move(
+            case,
+            CaseAction.SUBMIT,
+            [CaseState.ASSIGNED],
+            CaseState.SUBMITTED,
+            actor=actor,
+            note=note,
+            now=now,
+            updates={"submitted_at": now, "submitted_by": None},
+            detail={"outside": True, **(detail or {})},
+        )
+    elif to_state == CaseState.CLOSED:
+        updates: dict[str, Any] = {"closed_at": now, "closed_by": actor, "is_overdue": False}
+        if deadline is not None:
+            updates["deadline"] = deadline
+        _move(
+            case,
+            CaseAction.VERIFY,
+            OPEN_STATES,
+            CaseState.CLOSED,
+            actor=actor,
+            note=note,
+            now=now,
+            updates=updates,
+            detail={"outside": True, **(detail or {})},
+        )
+    else:
+        raise ValueError(f"an outside step cannot reach {to_state}")
+    return case
+
+
 def do_scan_overdue(now: datetime | None = None) -> int:
     """Mark open cases past their deadline overdue and escalate them up the unit tree.
 

@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouwang.audit.log import record
-from shouwang.cases.actions import _move, do_grade_case, sla_hours
-from shouwang.cases.choices import OPEN_STATES, CaseAction, CaseState
+from shouwang.cases.actions import do_grade_case, do_record_outside_step, sla_hours
+from shouwang.cases.choices import CaseState
 from shouwang.common.errors import NotPermitted
 from shouwang.hazards.actions import do_assign_hazard, do_register_hazard
 from shouwang.hazards.choices import HazardGrade, HazardSource
@@ -244,29 +244,20 @@ def _import_row(row: LedgerRow, *, actor: User, sla: dict[str, timedelta]) -> Ha
             actor=actor,
         )
     if row.status == LedgerStatus.RECTIFIED:
-        _move(
+        do_record_outside_step(
             hazard,
-            CaseAction.SUBMIT,
-            [CaseState.ASSIGNED],
-            CaseState.SUBMITTED,
-            actor=actor,
+            to_state=CaseState.SUBMITTED,
             note=_("按原台账“已整改”状态导入,待核查。"),
-            # Who rectified is not known, so anyone but the assignee may verify it.
-            updates={"submitted_at": now, "submitted_by": None},
             detail={"ledger": LedgerStatus.RECTIFIED.value},
+            actor=actor,
         )
     elif row.status == LedgerStatus.CLOSED:
-        updates: dict[str, object] = {"closed_at": now, "closed_by": actor, "is_overdue": False}
-        if row.deadline is not None:
-            updates["deadline"] = row.deadline
-        _move(
+        do_record_outside_step(
             hazard,
-            CaseAction.VERIFY,
-            OPEN_STATES,
-            CaseState.CLOSED,
-            actor=actor,
+            to_state=CaseState.CLOSED,
             note=_("按原台账“已销号”状态导入,未在系统中核查。"),
-            updates=updates,
+            deadline=row.deadline,
             detail={"ledger": LedgerStatus.CLOSED.value},
+            actor=actor,
         )
     return hazard
