@@ -147,6 +147,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Map tiles, e.g. "https://tiles.example/{z}/{x}/{y}.png"; empty: the units' own boundaries only.
 MAP_TILE_URL = env_str("SHOUWANG_MAP_TILE_URL", "")
 
+# Sign-in throttle: this many failures per user name or client address within the window.
+LOGIN_FAILURE_LIMIT = env_int("SHOUWANG_LOGIN_FAILURE_LIMIT", 10)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("SHOUWANG_LOGIN_FAILURE_WINDOW_SECONDS", 900)
+
 # How often the scheduler scans for overdue cases, in seconds.
 OVERDUE_SCAN_SECONDS = env_int("SHOUWANG_OVERDUE_SCAN_SECONDS", 300)
 

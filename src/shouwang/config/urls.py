@@ -5,10 +5,11 @@ from django.urls import include, path
 
 from shouwang.config.api import api
 from shouwang.config.views import home
+from shouwang.orgs.login import LoginView
 
 urlpatterns = [
     path("", home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
