@@ -2,7 +2,7 @@
 VENV := .venv/bin
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test check lint types migrations openapi messages
+.PHONY: setup demo test check lint types migrations openapi translations messages
 
 setup:
 	@scripts/setup
@@ -13,7 +13,7 @@ demo: setup
 test: setup check
 	$(VENV)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
-check: lint types migrations openapi
+check: lint types migrations openapi translations
 
 lint:
 	$(VENV)/ruff check src bench tests conftest.py
@@ -28,5 +28,10 @@ migrations:
 openapi:
 	$(VENV)/shouwang openapi --check
 
+translations:
+	$(VENV)/shouwang check_translations
+
+# zh-Hans is the source language (msgids are the Chinese text): only English has a catalogue.
 messages:
-	cd src/shouwang && ../../$(VENV)/shouwang makemessages -l zh_Hans -l en --no-obsolete && ../../$(VENV)/shouwang compilemessages
+	cd src/shouwang && ../../$(VENV)/shouwang makemessages -l en --no-obsolete \
+		--ignore "*/tests/*" --ignore "*/migrations/*" && ../../$(VENV)/shouwang compilemessages
