@@ -49,7 +49,8 @@ def browser_page(settings: Any) -> Iterator[Any]:
     try:
         with sync_api.sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium")
-            yield browser.new_page()
+            # The assertions read the Chinese pages: ask for zh-CN, as a station's browser does.
+            yield browser.new_page(locale="zh-CN")
             browser.close()
     finally:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
