@@ -179,7 +179,7 @@ def test_the_demo_logins_work_and_see_their_own_work(demo: datetime) -> None:
     assert Hazard.objects.filter(unit__path__startswith=chief.unit.path).count() > 50
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, reset_sequences=True)
 def test_the_same_seed_gives_the_same_rows() -> None:
     def snapshot() -> dict[str, list[tuple[object, ...]]]:
         tables: dict[str, list[tuple[object, ...]]] = {}
