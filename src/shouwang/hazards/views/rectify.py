@@ -144,8 +144,7 @@ def _context(user: User, hazard: Hazard) -> dict[str, Any]:
         and hazard.deadline is not None
         and hazard.deadline < timezone.now(),
         "rejection": rejection,
-        "can_act": hazard.state == CaseState.ASSIGNED
-        and (is_assignee(user, hazard) or can_manage),
+        "can_act": hazard.state == CaseState.ASSIGNED and (is_assignee(user, hazard) or can_manage),
         "errors": {},
     }
 
