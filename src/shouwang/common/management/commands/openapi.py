@@ -17,6 +17,14 @@ def current_schema() -> str:
 
     with translation.override("en"):
         schema = api.get_openapi_schema()
+    # Response descriptions come from http.HTTPStatus, whose phrase for 422 changed between
+    # Python versions; pin it so the committed file does not depend on the interpreter.
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            response = operation.get("responses", {}).get(422)
+            response = response or operation.get("responses", {}).get("422")
+            if response is not None:
+                response["description"] = "Unprocessable Content"
     return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
