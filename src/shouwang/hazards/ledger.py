@@ -26,13 +26,13 @@ from shouwang.hazards.choices import HazardCategory, HazardGrade
 from shouwang.hazards.ledger_values import (
     CATEGORY_WORDS,
     GRADE_WORDS,
-    STATUS_WORDS,
     LedgerStatus,
     Value,
     display,
     normalise_word,
     parse_number,
     parse_when,
+    status_value,
     text_of,
     valid_phone,
 )
@@ -373,7 +373,7 @@ def _parse_row(ledger: Ledger, row: LedgerRow, values: tuple[Value, ...], now: d
         if not row.grade:
             ledger.error(n, "grade", get("grade"), _grade_hint())
     if texts.get("status"):
-        status = STATUS_WORDS.get(normalise_word(texts["status"]))
+        status = status_value(texts["status"])
         if status is None:
             ledger.error(n, "status", get("status"), _status_hint())
         else:

@@ -9,12 +9,15 @@ Dates come as Excel date cells, serial numbers, or text in the usual Chinese for
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime, time
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from openpyxl.utils.datetime import from_excel
 
+from shouwang.cases.choices import CaseState
 from shouwang.hazards.choices import HazardCategory, HazardGrade
 
 type Value = object  # what openpyxl or csv hands over for one cell
@@ -33,11 +36,40 @@ def normalise_word(text: str) -> str:
     return re.sub(r"[\s_\-]", "", text).lower()
 
 
-def _words(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    return {normalise_word(w): value for value, words in table.items() for w in (value, *words)}
+class _Words(Mapping[str, str]):
+    """Normalised word -> value. Besides the listed words, each value's choice label in English
+    is accepted, so that a ledger exported in English reads back. Built on first use, when the
+    translation catalogues are ready.
+    """
+
+    def __init__(self, choices: type[models.TextChoices], table: dict[str, tuple[str, ...]]):
+        self._choices = choices
+        self._table = table
+        self._words: dict[str, str] | None = None
+
+    def _built(self) -> dict[str, str]:
+        if self._words is None:
+            words = {
+                normalise_word(w): value for value, ws in self._table.items() for w in (value, *ws)
+            }
+            with translation.override("en"):
+                for choice in self._choices:
+                    words.setdefault(normalise_word(str(choice.label)), choice.value)
+            self._words = words
+        return self._words
+
+    def __getitem__(self, key: str) -> str:
+        return self._built()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._built())
 
 
-CATEGORY_WORDS = _words(
+CATEGORY_WORDS = _Words(
+    HazardCategory,
     {
         HazardCategory.FIRE: ("消防安全", "消防", "消防隐患"),
         HazardCategory.PRODUCTION: ("安全生产", "生产安全"),
@@ -45,24 +77,48 @@ CATEGORY_WORDS = _words(
         HazardCategory.TRAFFIC: ("交通安全", "交通", "道路交通"),
         HazardCategory.ENVIRONMENT: ("生态环境", "环境", "环保"),
         HazardCategory.OTHER: ("其他", "其它"),
-    }
+    },
 )
-GRADE_WORDS = _words(
+GRADE_WORDS = _Words(
+    HazardGrade,
     {
         HazardGrade.MAJOR: ("重大", "重大隐患"),
         HazardGrade.SIGNIFICANT: ("较大", "较大隐患"),
         HazardGrade.GENERAL: ("一般", "一般隐患"),
-    }
+    },
 )
-STATUS_WORDS = _words(
+STATUS_WORDS = _Words(
+    LedgerStatus,
     {
         # The system's own state labels are accepted too, so an export can be re-read.
         LedgerStatus.PENDING: ("待整改", "未整改", "已登记", "已分级"),
         LedgerStatus.RECTIFYING: ("整改中", "正在整改", "in progress"),
         LedgerStatus.RECTIFIED: ("已整改", "待核查", "待验收", "整改完成"),
         LedgerStatus.CLOSED: ("已销号", "销号", "已完成"),
-    }
+    },
 )
+# An export writes the case state's label; in English those are not the ledger's words.
+with_case_states = {
+    CaseState.REGISTERED: LedgerStatus.PENDING,
+    CaseState.GRADED: LedgerStatus.PENDING,
+    CaseState.ASSIGNED: LedgerStatus.RECTIFYING,
+    CaseState.SUBMITTED: LedgerStatus.RECTIFIED,
+    CaseState.CLOSED: LedgerStatus.CLOSED,
+}
+
+
+def status_value(text: str) -> str | None:
+    """The ledger status a cell names: a ledger word, or a case state label in either language."""
+    word = normalise_word(text)
+    found = STATUS_WORDS.get(word)
+    if found is not None:
+        return found
+    with translation.override("en"):
+        for state, status in with_case_states.items():
+            if normalise_word(str(state.label)) == word:
+                return status
+    return None
+
 
 _PHONE_SEPARATORS = re.compile(r"[,，;；/、]")
 _PHONE_NOISE = re.compile(r"[\s\-—()（）]")

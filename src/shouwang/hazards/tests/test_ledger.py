@@ -654,3 +654,28 @@ def test_grades_are_read_from_labels_and_codes(cast: Cast) -> None:
         HazardGrade.MAJOR,
         HazardGrade.GENERAL,
     }
+
+
+def test_the_english_labels_of_an_english_export_read_back() -> None:
+    from django.utils import translation
+
+    from shouwang.cases.choices import CaseState
+    from shouwang.hazards.choices import HazardCategory, HazardGrade
+    from shouwang.hazards.ledger_values import (
+        CATEGORY_WORDS,
+        GRADE_WORDS,
+        LedgerStatus,
+        normalise_word,
+        status_value,
+    )
+
+    with translation.override("en"):
+        fire = str(HazardCategory.FIRE.label)
+        major = str(HazardGrade.MAJOR.label)
+        submitted = str(CaseState.SUBMITTED.label)
+    assert fire != "消防安全"  # the English catalogue is compiled
+    assert CATEGORY_WORDS[normalise_word(fire)] == HazardCategory.FIRE
+    assert GRADE_WORDS[normalise_word(major)] == HazardGrade.MAJOR
+    assert status_value(submitted) == LedgerStatus.RECTIFIED
+    assert status_value("已销号") == LedgerStatus.CLOSED
+    assert status_value("nonsense") is None
