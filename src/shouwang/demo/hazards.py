@@ -56,10 +56,11 @@ BATCH = 5_000
 HAZARDS_PER_SCALE = 2_000
 CAMPAIGN_SHARE = 0.15
 
+# Day-to-day finds. With the campaigns' (below), production safety comes to about 85%.
 DAILY_CATEGORIES = {
-    "production": 0.90,
-    "fire": 0.05,
-    "public_order": 0.02,
+    "production": 0.93,
+    "fire": 0.03,
+    "public_order": 0.01,
     "traffic": 0.015,
     "environment": 0.01,
     "other": 0.005,

@@ -23,7 +23,7 @@ HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
 
 # Median days to rectify, per grade, about half the grade's deadline; log-normal around them
-# (σ 0.5), so that about one case in seven runs past its deadline.
+# (σ 0.5); with the time to verify, about one case in five runs past its deadline.
 RECTIFY_MEDIAN_DAYS = {"general": 3.5, "significant": 7.0, "major": 14.0}
 RECTIFY_SIGMA = 0.5
 # The overdue scan runs every few minutes (settings.OVERDUE_SCAN_SECONDS, 300 by default).
