@@ -26,7 +26,7 @@ STOP_GRACE_SECONDS = 10
 
 
 class _Stop(Exception):
-    """Raised in the main loop by the SIGTERM handler."""
+    """Raised in the main loop by the SIGINT and SIGTERM handlers."""
 
 
 def _raise_stop(signum: int, frame: FrameType | None) -> None:
@@ -77,7 +77,9 @@ class Command(BaseCommand):
 
     def _supervise(self, commands: list[list[str]]) -> None:
         """Run the children until one exits, Ctrl-C or SIGTERM; then stop them all."""
-        previous = signal.signal(signal.SIGTERM, _raise_stop)
+        # SIGINT is handled explicitly too: a shell that starts the command in the background
+        # leaves SIGINT ignored, and Python then raises no KeyboardInterrupt.
+        previous = {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         children: list[tuple[str, subprocess.Popen[bytes]]] = []
         try:
             for command in commands:
@@ -94,7 +96,8 @@ class Command(BaseCommand):
         except (KeyboardInterrupt, _Stop):
             self.stdout.write(_("正在停止演示……"))
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
             _stop_all(children)
 
 
