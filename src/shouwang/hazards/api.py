@@ -23,6 +23,7 @@ from shouwang.cases.actions import (
     do_verify_case,
 )
 from shouwang.cases.choices import EvidenceStage
+from shouwang.common.paging import capped_count
 from shouwang.hazards.actions import (
     do_assign_hazard,
     do_create_campaign,
@@ -211,8 +212,10 @@ def list_hazards(
     """The same filters as the register's HTML list (`HazardFilter`), newest found first."""
     hazards = filters.apply(hazards_for_user(_actor(request)))
     rows = _hazard_rows(hazards)[page.offset : page.offset + page.limit]
+    count, capped = capped_count(hazards)
     return HazardListOut(
-        count=hazards.count(),
+        count=count,
+        count_capped=capped,
         limit=page.limit,
         offset=page.offset,
         items=[HazardOut.of(h) for h in rows],

@@ -244,7 +244,11 @@ class HazardOut(Schema):
 
 
 class HazardListOut(Schema):
-    count: int = Field(description="rows matching the filters, over all pages")
+    count: int = Field(
+        description="rows matching the filters over all pages, exact up to 10,000; "
+        "beyond that 10,000 with count_capped true (narrow the filters)"
+    )
+    count_capped: bool = Field(description="true when more rows match than `count` says")
     limit: int
     offset: int
     items: list[HazardOut]

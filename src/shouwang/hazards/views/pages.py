@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.forms import Form
@@ -38,6 +37,7 @@ from shouwang.cases.actions import (
 from shouwang.cases.choices import CaseState, EvidenceStage
 from shouwang.common.errors import NotPermitted
 from shouwang.common.htmx import is_htmx, render_page_or_partial
+from shouwang.common.paging import CappedPaginator
 from shouwang.hazards.actions import do_assign_hazard, do_register_hazard
 from shouwang.hazards.choices import HazardCategory, HazardGrade, HazardSource
 from shouwang.hazards.filters import HazardFilter
@@ -137,7 +137,7 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     flt, errors = parse_filter(request.GET)
     queryset = Hazard.objects.none() if errors else list_queryset(actor, flt)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         **_filter_context(request, flt, errors),
         "page": page,
