@@ -17,6 +17,8 @@ class CaseKind:
     default_sla_hours: dict[str, int]
     # Which capability each kind of step needs: view, register, manage, rectify, verify.
     caps: dict[str, Cap] = field(default_factory=dict)
+    # Fields of the domain model that the list's text search reads besides the title.
+    search_fields: tuple[str, ...] = ()
 
     def reference(self, pk: int | None) -> str:
         return f"{self.prefix}{pk or 0:07d}"
@@ -26,6 +28,13 @@ class CaseKind:
         if text.startswith(self.prefix) and text[len(self.prefix) :].isdigit():
             return int(text[len(self.prefix) :])
         return None
+
+
+def search_text(*parts: str) -> str:
+    """The text a case's search matches: its parts lower-cased, one line. Queries are
+    lower-cased the same way and matched with a plain substring test, which a trigram index
+    serves on PostgreSQL."""
+    return " ".join(p.strip() for p in parts if p and p.strip()).lower()
 
 
 _KINDS: dict[str, CaseKind] = {}

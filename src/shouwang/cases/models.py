@@ -97,6 +97,8 @@ class Case(models.Model):
         verbose_name=_("核查人"),
     )
     cancel_reason = models.TextField(_("撤销原因"), blank=True)
+    # Derived: the title and the kind's search fields, lower-cased (see cases.kinds.search_text).
+    search_text = models.TextField(_("检索文本"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("案件")
@@ -107,6 +109,10 @@ class Case(models.Model):
             models.Index(fields=["unit", "state"], name="case_unit_state"),
             models.Index(fields=["kind", "created_at"], name="case_kind_created"),
             models.Index(fields=["assignee_org", "state"], name="case_org_state"),
+            # Supervisors' most used filter; overdue cases are a small share of the table.
+            models.Index(
+                fields=["unit"], condition=models.Q(is_overdue=True), name="case_overdue_unit"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -115,7 +121,14 @@ class Case(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Only actions create cases; this guard keeps the kind from being forgotten.
         assert self.kind, "a case must have a kind"
+        self.search_text = self.compute_search_text()
         super().save(*args, **kwargs)
+
+    def compute_search_text(self) -> str:
+        from shouwang.cases.kinds import get_kind, search_text
+
+        fields = get_kind(self.kind).search_fields
+        return search_text(self.title, *(str(getattr(self, f, "") or "") for f in fields))
 
     @property
     def reference(self) -> str:

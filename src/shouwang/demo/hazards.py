@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from shouwang.cases.actions import sla_hours
 from shouwang.cases.choices import CaseState
+from shouwang.cases.kinds import search_text
 from shouwang.cases.models import Case
 from shouwang.demo import texts
 from shouwang.demo.campaigns import Find, work_time
@@ -273,6 +274,7 @@ class HazardWriter:
             "closed_at": None,
             "closed_by_id": None,
             "cancel_reason": "",
+            "search_text": search_text(title, address, responsible[0], ledger_ref),
         }
         hazard: dict[str, Any] = {
             "case_ptr_id": hazard_id,

@@ -175,8 +175,10 @@ def do_assign_hazard(
         actor=actor,
     )
     if organisation is not None and not hazard.responsible_name:
-        Hazard.objects.filter(pk=hazard.pk).update(responsible_name=organisation.name)
         hazard.responsible_name = organisation.name
+        Hazard.objects.filter(pk=hazard.pk).update(
+            responsible_name=organisation.name, search_text=hazard.compute_search_text()
+        )
     return hazard
 
 

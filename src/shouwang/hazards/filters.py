@@ -9,9 +9,11 @@ from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shouwang.cases.choices import OPEN_STATES, CaseState
+from shouwang.cases.kinds import search_text
 from shouwang.hazards.choices import HazardCategory, HazardGrade, HazardSource
 from shouwang.hazards.kind import HAZARD_KIND
 from shouwang.hazards.models import Hazard
+from shouwang.orgs.models import Unit
 
 SORTS = {
     "-found_at": ("-found_at", "-pk"),
@@ -65,12 +67,8 @@ class HazardFilter(BaseModel):
     def apply(self, queryset: QuerySet[Hazard]) -> QuerySet[Hazard]:
         qs = queryset
         if self.q:
-            text = (
-                Q(title__icontains=self.q)
-                | Q(address__icontains=self.q)
-                | Q(responsible_name__icontains=self.q)
-                | Q(ledger_ref=self.q)
-            )
+            # One column, one index: see cases.kinds.search_text.
+            text = Q(search_text__contains=search_text(self.q))
             ref = HAZARD_KIND.parse_reference(self.q)
             if ref is not None:
                 text |= Q(pk=ref)
@@ -88,7 +86,9 @@ class HazardFilter(BaseModel):
         if self.source:
             qs = qs.filter(source__in=self.source)
         if self.unit:
-            qs = qs.filter(unit__path__contains=f"/{self.unit}/")
+            # Resolve the code first so the filter is a prefix match the path index serves.
+            path = Unit.objects.filter(code=self.unit).values_list("path", flat=True).first()
+            qs = qs.filter(unit__path__startswith=path) if path else qs.none()
         if self.overdue is not None:
             qs = qs.filter(is_overdue=self.overdue)
         if self.campaign is not None:

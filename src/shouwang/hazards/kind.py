@@ -13,6 +13,7 @@ HAZARD_KIND = register_kind(
             HazardGrade.SIGNIFICANT: 15 * 24,
             HazardGrade.GENERAL: 7 * 24,
         },
+        search_fields=("address", "responsible_name", "ledger_ref"),
         caps={
             "view": Cap.HAZARD_VIEW,
             "register": Cap.HAZARD_REGISTER,
