@@ -28,6 +28,7 @@ class CaseAction(models.TextChoices):
     CANCEL = "cancel", _("撤销")
     ESCALATE = "escalate", _("逾期上报")
     EVIDENCE = "evidence", _("上传证据")
+    EDIT = "edit", _("修改信息")
 
 
 class EvidenceStage(models.TextChoices):

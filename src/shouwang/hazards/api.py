@@ -30,6 +30,7 @@ from shouwang.hazards.actions import (
     do_record_check,
     do_register_hazard,
 )
+from shouwang.hazards.actions_edit import do_update_hazard
 from shouwang.hazards.choices import CheckResult
 from shouwang.hazards.filters import HazardFilter
 from shouwang.hazards.models import Campaign, Hazard
@@ -56,6 +57,7 @@ from shouwang.hazards.schemas import (
     HazardIn,
     HazardListOut,
     HazardOut,
+    HazardPatchIn,
     NoteIn,
     PageIn,
     ProgressOut,
@@ -244,6 +246,23 @@ def register_hazard(request: HttpRequest, payload: HazardIn) -> Status[HazardDet
 )
 def get_hazard(request: HttpRequest, hazard_id: int) -> HazardDetailOut:
     return HazardDetailOut.of_detail(access_hazard(_actor(request), hazard_id))
+
+
+@router.patch(
+    "/{hazard_id}",
+    response=_responses(200, HazardDetailOut),
+    summary="Correct a hazard's details",
+)
+def update_hazard(request: HttpRequest, hazard_id: int, payload: HazardPatchIn) -> HazardDetailOut:
+    """Only the fields sent change (`null` clears an optional one). Closed and cancelled
+    hazards are not edited; `if_state` refuses the change if someone moved the hazard on."""
+    actor = _actor(request)
+    hazard = access_hazard(actor, hazard_id)
+    changes = payload.model_dump(exclude_unset=True, exclude={"if_state"})
+    if "premises" in changes:
+        changes["premises"] = _visible(premises_for_user(actor), changes["premises"], "premises")
+    do_update_hazard(hazard, actor=actor, if_state=payload.if_state, **changes)
+    return HazardDetailOut.of_detail(hazard)
 
 
 @router.post("/{hazard_id}/grade", response=_responses(200, HazardDetailOut), summary="Grade")

@@ -94,6 +94,33 @@ class HazardIn(Schema):
         return value
 
 
+class HazardPatchIn(Schema):
+    """Only the fields sent change; grade, deadline and assignment have their own steps."""
+
+    title: str | None = Field(None, max_length=200)
+    category: HazardCategory | None = None
+    description: str | None = None
+    address: str | None = Field(None, max_length=300)
+    lat: float | None = Field(None, description="WGS-84 latitude (with lon); moves the hazard")
+    lon: float | None = Field(None, description="WGS-84 longitude (with lat)")
+    found_at: datetime | None = None
+    premises: int | None = Field(None, description="premises id; null unlinks")
+    responsible_name: str | None = Field(None, max_length=200)
+    responsible_contact: str | None = Field(None, max_length=50)
+    responsible_phone: str | None = Field(None, max_length=32)
+    requirement: str | None = Field(None, description="only until rectification is reported")
+    if_state: CaseState | None = Field(
+        None, description="refuse the change unless the hazard is still in this state"
+    )
+
+    @field_validator("found_at", mode="after")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and timezone.is_naive(value):
+            return timezone.make_aware(value)
+        return value
+
+
 class GradeIn(_AwareDeadline):
     grade: HazardGrade
     deadline: datetime | None = Field(None, description="default: from the SLA table")
