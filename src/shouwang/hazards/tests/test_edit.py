@@ -20,6 +20,7 @@ from shouwang.audit.models import AuditEvent
 from shouwang.cases.actions import (
     do_add_evidence,
     do_grade_case,
+    do_reject_case,
     do_reopen_case,
     do_submit_case,
     do_verify_case,
@@ -68,11 +69,15 @@ def assign(cast: Cast, hazard: Hazard) -> Hazard:
     )
 
 
-def submit(cast: Cast, hazard: Hazard) -> Hazard:
-    assign(cast, hazard)
+def submit_assigned(cast: Cast, hazard: Hazard) -> Hazard:
     upload = SimpleUploadedFile("after.jpg", make_jpeg(), content_type="image/jpeg")
     do_add_evidence(hazard, upload=upload, stage=EvidenceStage.AFTER, actor=cast.erin)
-    return do_submit_case(hazard, actor=cast.erin)
+    do_submit_case(hazard, actor=cast.erin)
+    return hazard
+
+
+def submit(cast: Cast, hazard: Hazard) -> Hazard:
+    return submit_assigned(cast, assign(cast, hazard))
 
 
 def grid_a2(cast: Cast) -> Unit:
@@ -320,10 +325,7 @@ def test_the_requirement_is_fixed_once_rectification_is_reported(cast: Cast) -> 
     with pytest.raises(ValidationError) as emptied:
         do_update_hazard(hazard, actor=cast.alice, requirement="")
     assert "requirement" in emptied.value.message_dict
-    submit_ready = refreshed(hazard)
-    upload = SimpleUploadedFile("after.jpg", make_jpeg(), content_type="image/jpeg")
-    do_add_evidence(submit_ready, upload=upload, stage=EvidenceStage.AFTER, actor=cast.erin)
-    do_submit_case(submit_ready, actor=cast.erin)
+    submit_ready = submit_assigned(cast, refreshed(hazard))
     with pytest.raises(ValidationError) as refused:
         do_update_hazard(submit_ready, actor=cast.alice, requirement="改为五日内")
     assert "requirement" in refused.value.message_dict
@@ -550,12 +552,6 @@ def test_the_requirement_field_is_offered_only_until_submission(cast: Cast) -> N
     assert "requirement" not in client.get(edit_url(submitted)).context["form"].fields
 
 
-def submit_assigned(cast: Cast, hazard: Hazard) -> Hazard:
-    upload = SimpleUploadedFile("after.jpg", make_jpeg(), content_type="image/jpeg")
-    do_add_evidence(hazard, upload=upload, stage=EvidenceStage.AFTER, actor=cast.erin)
-    return do_submit_case(hazard, actor=cast.erin)
-
-
 def test_the_detail_links_the_edit_page_only_for_those_who_may_edit(cast: Cast) -> None:
     hazard = register(cast)
     detail = reverse("hazards:hazard-detail", args=[hazard.pk])
@@ -637,3 +633,14 @@ def test_the_api_refuses_a_change_when_the_state_moved_on(cast: Cast) -> None:
     assert refreshed(hazard).title == "消防通道堵塞"
     response = patch(session_client(cast.alice), hazard, {"title": "改", "if_state": "graded"})
     assert response.status_code == 200
+
+
+def test_a_correction_after_a_rejection_keeps_the_rejection_before_the_assignee(
+    cast: Cast,
+) -> None:
+    hazard = submit(cast, register(cast))
+    do_reject_case(hazard, note="通道仍有杂物", actor=cast.alice)
+    do_update_hazard(hazard, actor=cast.alice, address="东门路5号")
+    response = as_user(cast.erin).get(reverse("hazards:hazard-rectify", args=[hazard.pk]))
+    rejection = response.context["rejection"]
+    assert rejection is not None and rejection.note == "通道仍有杂物"

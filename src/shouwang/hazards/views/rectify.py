@@ -131,7 +131,9 @@ def _context(user: User, hazard: Hazard) -> dict[str, Any]:
     evidence = list(hazard.evidence.order_by("uploaded_at", "pk"))
     rejection = None
     if hazard.state == CaseState.ASSIGNED:
-        last = hazard.transitions.exclude(action=CaseAction.EVIDENCE).order_by("-at", "-pk").first()
+        # Uploads and corrections of details do not answer a rejection: look past them.
+        steps = hazard.transitions.exclude(action__in=[CaseAction.EVIDENCE, CaseAction.EDIT])
+        last = steps.order_by("-at", "-pk").first()
         if last is not None and last.action == CaseAction.REJECT:
             rejection = last
     can_manage = user.can(Cap.HAZARD_MANAGE)
