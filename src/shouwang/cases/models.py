@@ -109,6 +109,8 @@ class Case(models.Model):
             models.Index(fields=["unit", "state"], name="case_unit_state"),
             models.Index(fields=["kind", "created_at"], name="case_kind_created"),
             models.Index(fields=["assignee_org", "state"], name="case_org_state"),
+            # "Open major hazards": a grade with a few states picks a small share of the table.
+            models.Index(fields=["grade", "state"], name="case_grade_state"),
             # Supervisors' most used filter; overdue cases are a small share of the table.
             models.Index(
                 fields=["unit"], condition=models.Q(is_overdue=True), name="case_overdue_unit"
