@@ -233,6 +233,9 @@ def _relocation(
     moved: dict[str, Any] = {"lat": lat, "lon": lon, "h3_cell": cell}
     if grid.pk != current.unit_id:
         moved["unit"] = grid
+        # Escalation follows the unit tree: the next overdue scan escalates it up the new chain.
+        moved["escalation_level"] = 0
+        moved["escalated_to"] = None
     return moved
 
 

@@ -191,6 +191,17 @@ def test_moving_the_point_to_another_grid_of_the_jurisdiction_changes_the_unit(
     assert update_event(hazard).unit == grid
 
 
+def test_moving_an_escalated_hazard_restarts_its_escalation_in_the_new_chain(cast: Cast) -> None:
+    grid = grid_a2(cast)
+    hazard = register(cast)
+    Hazard.objects.filter(pk=hazard.pk).update(escalation_level=1, escalated_to=cast.community_a)
+    hazard.refresh_from_db()
+    do_update_hazard(hazard, actor=cast.alice, lat=POINT_A2[0], lon=POINT_A2[1])
+    stored = refreshed(hazard)
+    assert stored.unit == grid
+    assert stored.escalation_level == 0 and stored.escalated_to is None
+
+
 def test_moving_to_grid_b_is_refused_for_alice_and_writes_nothing(cast: Cast) -> None:
     hazard = register(cast)
     before = snapshot(hazard)
