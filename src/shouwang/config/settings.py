@@ -84,6 +84,14 @@ def _database() -> dict[str, Any]:
             config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
         except ValueError as exc:
             raise ConfigurationError(f"DATABASE_URL is not a database URL: {exc}") from None
+        if config["ENGINE"] == "django.db.backends.postgresql":
+            # Page queries are short: starting parallel workers costs more than it saves and
+            # takes cores from the other requests (measured in bench/hazard_list.py: 67 ms
+            # with two workers, 17 ms with none, for one list page at 200,000 hazards).
+            workers = env_int("SHOUWANG_PG_PARALLEL_WORKERS", 0)
+            config.setdefault("OPTIONS", {})["options"] = (
+                f"-c max_parallel_workers_per_gather={workers}"
+            )
         return config
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return {
