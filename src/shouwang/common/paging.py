@@ -1,8 +1,9 @@
 """Counting for long lists: exact up to a cap, "more than" beyond it.
 
 An exact COUNT(*) over a city's whole register reads every visible row on every page view.
-Nobody pages through ten thousand rows; past the cap the list says "10,000+" and asks for a
-narrower filter, and the count stops reading at the cap.
+Nobody pages through forty pages of fifty; past the cap the list says "more than 2,000" and
+asks for a narrower filter (an export still has every row), and the count stops reading at the
+cap: counting 10,000 rows of a station took ~55 ms at 200,000 hazards, 2,000 a fifth of that.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-COUNT_CAP = 10_000
+COUNT_CAP = 2_000
 
 
 def capped_count(queryset: QuerySet[Any], cap: int | None = None) -> tuple[int, bool]:

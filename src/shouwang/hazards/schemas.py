@@ -272,8 +272,8 @@ class HazardOut(Schema):
 
 class HazardListOut(Schema):
     count: int = Field(
-        description="rows matching the filters over all pages, exact up to 10,000; "
-        "beyond that 10,000 with count_capped true (narrow the filters)"
+        description="rows matching the filters over all pages, exact up to 2,000; "
+        "beyond that 2,000 with count_capped true (narrow the filters; offset may go further)"
     )
     count_capped: bool = Field(description="true when more rows match than `count` says")
     limit: int
