@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "shouwang.audit",
     "shouwang.cases",
     "shouwang.hazards",
+    "shouwang.antifraud",
+    "shouwang.incidents",
     "shouwang.demo",
 ]
 
