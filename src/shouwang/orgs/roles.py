@@ -23,6 +23,19 @@ class Cap(StrEnum):
     PERSONAL_REVEAL = "personal.reveal"
     SLA_EDIT = "sla.edit"
     UNIT_DASHBOARD = "unit.dashboard"
+    # 反诈
+    FRAUD_VIEW = "fraud.view"
+    FRAUD_REPORT = "fraud.report"  # register a fraud report at a desk or from a 110 call
+    FRAUD_MANAGE = "fraud.manage"  # requests, proposals, blocklist, clusters
+    TRACE_RUN = "fraud.trace"  # fund-flow tracing
+    RULE_EDIT = "fraud.rules"  # early-warning rules
+    WARNING_HANDLE = "fraud.warning"  # 劝阻 tasks
+    BLOCKLIST_LOOKUP = "blocklist.lookup"
+    PARTNER_ANSWER = "partner.answer"  # a bank or carrier desk answers its own requests
+    # 警情
+    INCIDENT_VIEW = "incident.view"
+    INCIDENT_IMPORT = "incident.import"
+    DUTY_DECIDE = "duty.decide"  # accept or override a duty-level recommendation
 
 
 _OFFICER = {
@@ -32,22 +45,46 @@ _OFFICER = {
     Cap.HAZARD_VERIFY,
     Cap.PERSONAL_REVEAL,
     Cap.UNIT_DASHBOARD,
+    Cap.FRAUD_VIEW,
+    Cap.FRAUD_REPORT,
+    Cap.WARNING_HANDLE,
+    Cap.BLOCKLIST_LOOKUP,
+    Cap.INCIDENT_VIEW,
 }
 _MANAGER = _OFFICER | {
     Cap.HAZARD_MANAGE,
     Cap.HAZARD_IMPORT,
     Cap.CAMPAIGN_MANAGE,
+    Cap.FRAUD_MANAGE,
+    Cap.TRACE_RUN,
+    Cap.INCIDENT_IMPORT,
+    Cap.DUTY_DECIDE,
+}
+_FRAUD_ANALYST = {
+    Cap.PERSONAL_REVEAL,
+    Cap.UNIT_DASHBOARD,
+    Cap.FRAUD_VIEW,
+    Cap.FRAUD_REPORT,
+    Cap.FRAUD_MANAGE,
+    Cap.TRACE_RUN,
+    Cap.RULE_EDIT,
+    Cap.WARNING_HANDLE,
+    Cap.BLOCKLIST_LOOKUP,
+    Cap.INCIDENT_VIEW,
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
     Role.GRID_WORKER: frozenset(_OFFICER),
     Role.STATION_CHIEF: frozenset(_MANAGER),
     Role.COMMAND: frozenset(_MANAGER),
-    Role.FRAUD_ANALYST: frozenset({Cap.PERSONAL_REVEAL, Cap.UNIT_DASHBOARD}),
-    Role.PARTNER_DESK: frozenset(),
+    Role.FRAUD_ANALYST: frozenset(_FRAUD_ANALYST),
+    # A bank's or carrier's desk sees and answers only its own organisation's requests.
+    Role.PARTNER_DESK: frozenset({Cap.PARTNER_ANSWER, Cap.BLOCKLIST_LOOKUP}),
     # A responsible company sees and rectifies only what is assigned to it (see scoping).
     Role.RESPONSIBLE_UNIT: frozenset({Cap.HAZARD_VIEW, Cap.HAZARD_RECTIFY}),
-    Role.AUDITOR: frozenset({Cap.AUDIT_VIEW, Cap.HAZARD_VIEW, Cap.UNIT_DASHBOARD}),
+    Role.AUDITOR: frozenset(
+        {Cap.AUDIT_VIEW, Cap.HAZARD_VIEW, Cap.UNIT_DASHBOARD, Cap.FRAUD_VIEW, Cap.INCIDENT_VIEW}
+    ),
     Role.ADMIN: frozenset(set(Cap)),
 }
 
