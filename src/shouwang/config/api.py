@@ -18,7 +18,9 @@ from ninja.errors import ValidationError as SchemaError
 from ninja.renderers import JSONRenderer
 
 from shouwang.common.errors import NotPermitted
+from shouwang.antifraud.api import router as antifraud_router
 from shouwang.hazards.api import router as hazards_router
+from shouwang.incidents.api import router as incidents_router
 from shouwang.orgs.api_auth import TokenAuth, session_auth
 
 
@@ -40,6 +42,8 @@ api = NinjaAPI(
     renderer=_Utf8Renderer(),
 )
 api.add_router("/hazards/", hazards_router)
+api.add_router("/antifraud/", antifraud_router)
+api.add_router("/incidents/", incidents_router)
 
 # Where ninja says a value came from; the caller knows the field by its own name only.
 _SOURCES = {"body", "query", "path", "form", "file", "header", "cookie"}

@@ -17,6 +17,8 @@ urlpatterns = [
     path("hazards/", include("shouwang.hazards.urls")),
     path("cases/", include("shouwang.cases.urls")),
     path("audit/", include("shouwang.audit.urls")),
+    path("antifraud/", include("shouwang.antifraud.urls")),
+    path("incidents/", include("shouwang.incidents.urls")),
 ]
 
 if settings.DEBUG:
