@@ -3,7 +3,8 @@
 Two districts of one city. Alice runs station A, Bob is a grid worker under her, Carol is
 another officer at station A; Charlie runs station B in the other district and must see none
 of A's work. Erin's company is a responsible unit in A; Dora staffs a bank's partner desk;
-Frank audits the city.
+Frank audits the city. Gina staffs a carrier's desk, Hank another bank's; Ivan is an analyst
+at the city's anti-fraud centre.
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ class Cast:
     dora: User
     frank: User
     admin: User
+    other_bank: Organisation
+    carrier: Organisation
+    gina: User
+    hank: User
+    ivan: User
 
 
 def _cells(point: tuple[float, float]) -> list[str]:
@@ -97,6 +103,10 @@ def build_cast() -> Cast:
         name="西门纺织厂", kind=OrganisationKind.COMPANY, unit=grid_b, actor=None
     )
     bank = do_create_organisation(name="测试银行", kind=OrganisationKind.BANK, actor=None)
+    other_bank = do_create_organisation(name="另一银行", kind=OrganisationKind.BANK, actor=None)
+    carrier = do_create_organisation(
+        name="中国移动测试分公司", kind=OrganisationKind.CARRIER, actor=None
+    )
 
     def user(
         name: str, role: str, unit: Unit | None = None, org: Organisation | None = None
@@ -132,6 +142,11 @@ def build_cast() -> Cast:
         dora=user("dora", Role.PARTNER_DESK, org=bank),
         frank=user("frank", Role.AUDITOR, city),
         admin=user("admin", Role.ADMIN),
+        other_bank=other_bank,
+        carrier=carrier,
+        gina=user("gina", Role.PARTNER_DESK, org=carrier),
+        hank=user("hank", Role.PARTNER_DESK, org=other_bank),
+        ivan=user("ivan", Role.FRAUD_ANALYST, city),
     )
 
 

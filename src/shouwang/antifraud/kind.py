@@ -1,0 +1,26 @@
+from shouwang.antifraud.choices import FraudGrade
+from shouwang.cases.kinds import CaseKind, register_kind
+from shouwang.orgs.roles import Cap
+
+FRAUD_KIND = register_kind(
+    CaseKind(
+        name="fraud",
+        prefix="ZP",
+        grades=FraudGrade,
+        # Days to close a report once registered (the requests carry their own minute deadlines).
+        default_sla_hours={
+            FraudGrade.HUGE: 30 * 24,
+            FraudGrade.LARGE: 30 * 24,
+            FraudGrade.SIGNIFICANT: 60 * 24,
+            FraudGrade.MINOR: 60 * 24,
+        },
+        search_fields=("ack_number", "narrative"),
+        caps={
+            "view": Cap.FRAUD_VIEW,
+            "register": Cap.FRAUD_REPORT,
+            "manage": Cap.FRAUD_MANAGE,
+            "rectify": Cap.FRAUD_MANAGE,
+            "verify": Cap.FRAUD_MANAGE,
+        },
+    )
+)
