@@ -57,3 +57,22 @@ def mapping(
         **extra,
     }
     return do_save_import_mapping(actor=actor, unit=unit, name=name, values=values)
+
+
+def add_incidents(
+    actor: User,
+    unit: Unit,
+    rows: Sequence[tuple[str, str, float, float]],
+    *,
+    name: str = "测试导入",
+) -> int:
+    """Import (time, category, lat, lon) rows through the import action; how many landed."""
+    from shouwang.incidents.actions import do_import_incidents
+
+    used = ImportMapping.objects.filter(unit=unit, name=name).first() or mapping(
+        actor, unit, name=name, duplicate_minutes=0
+    )
+    file = csv_file([[t, c, lon, lat, "", ""] for t, c, lat, lon in rows])
+    result = do_import_incidents(file, filename="t.csv", mapping=used, actor=actor)
+    assert result.errors == [], result.errors
+    return result.imported
