@@ -1,3 +1,203 @@
-from ninja import Router
+"""The anti-fraud centre over HTTP: /api/v1/antifraud/. Police systems register reports; partner
+systems (bank, carrier) read and answer their own requests with a token; anyone with lookup
+rights asks the blocklist. Every write is an action; every read is scoped."""
 
-router = Router()
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, StreamingHttpResponse
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from shouwang.antifraud.actions import (
+    do_answer_request,
+    do_cancel_request,
+    do_confirm_indicator,
+    do_register_report,
+)
+from shouwang.antifraud.blocklist import blocklist_for, iter_blocklist_csv, lookup
+from shouwang.antifraud.choices import IndicatorKind, ReportChannel
+from shouwang.antifraud.filters import ReportFilter, RequestFilter
+from shouwang.antifraud.intake import parse_report
+from shouwang.antifraud.models import FraudReport, PartnerRequest
+from shouwang.antifraud.queries import (
+    access_indicator,
+    access_report,
+    access_request,
+    reports_for_user,
+    requests_for_user,
+)
+from shouwang.antifraud.schemas import (
+    AnswerIn,
+    CancelIn,
+    LookupOut,
+    NoteIn,
+    ReportIn,
+    ReportOut,
+    RequestOut,
+)
+from shouwang.audit.log import record
+from shouwang.common.paging import capped_count
+from shouwang.hazards.schemas import ERRORS, PageIn
+from shouwang.orgs.models import Unit, User
+
+router = Router(tags=["antifraud"])
+
+
+def _actor(request: HttpRequest) -> User:
+    user = getattr(request, "auth", None)
+    assert isinstance(user, User), "the API's authenticators return users"
+    return user
+
+
+def _responses(ok: int, schema: Any) -> dict[int, Any]:
+    return {ok: schema, **ERRORS}
+
+
+def _requests_of(report: FraudReport) -> list[PartnerRequest]:
+    return list(report.requests.select_related("indicator", "organisation").order_by("pk"))
+
+
+class ReportListOut(Schema):
+    count: int
+    count_capped: bool = Field(description="true when there are more than `count` rows")
+    limit: int
+    offset: int
+    items: list[ReportOut]
+
+
+class RequestListOut(Schema):
+    count: int
+    count_capped: bool
+    limit: int
+    offset: int
+    items: list[RequestOut]
+
+
+@router.post("/reports", response=_responses(201, ReportOut), summary="Register a fraud report")
+def register_report(request: HttpRequest, payload: ReportIn) -> Status[ReportOut]:
+    """Registers the report and, in the same transaction, one block request per phone, domain,
+    app or social account and one freeze request per receiving account, each routed to its
+    partner desk with its deadline. A 201 means all of it is committed."""
+    actor = _actor(request)
+    unit = None
+    if payload.unit:
+        unit = Unit.objects.filter(code=payload.unit.strip()).first()
+        if unit is None:
+            raise ValidationError({"unit": _("未知的单位代码:%(code)s") % {"code": payload.unit}})
+    if payload.channel not in {ReportChannel.DESK, ReportChannel.CALL_110, ReportChannel.API}:
+        raise ValidationError({"channel": _("无效的报案来源。")})
+    report = do_register_report(
+        parse_report(payload.as_data()), channel=payload.channel, unit=unit, actor=actor
+    )
+    return Status(201, ReportOut.of(report, _requests_of(report)))
+
+
+@router.get("/reports", response=_responses(200, ReportListOut), summary="List fraud reports")
+def list_reports(
+    request: HttpRequest, filters: Query[ReportFilter], page: Query[PageIn]
+) -> ReportListOut:
+    reports = filters.apply(reports_for_user(_actor(request)))
+    rows = reports.select_related("unit")[page.offset : page.offset + page.limit]
+    count, capped = capped_count(reports)
+    return ReportListOut(
+        count=count,
+        count_capped=capped,
+        limit=page.limit,
+        offset=page.offset,
+        items=[ReportOut.of(r, _requests_of(r)) for r in rows],
+    )
+
+
+@router.get("/reports/{int:report_id}", response=_responses(200, ReportOut), summary="A report")
+def get_report(request: HttpRequest, report_id: int) -> ReportOut:
+    report = access_report(_actor(request), report_id)
+    return ReportOut.of(report, _requests_of(report))
+
+
+@router.get("/requests", response=_responses(200, RequestListOut), summary="List requests")
+def list_requests(
+    request: HttpRequest, filters: Query[RequestFilter], page: Query[PageIn]
+) -> RequestListOut:
+    """A partner desk sees only its own organisation's requests; police their subtree's.
+    Open requests come first, the nearest deadline on top."""
+    requests = filters.apply(requests_for_user(_actor(request)))
+    rows = requests.select_related("indicator", "organisation")[
+        page.offset : page.offset + page.limit
+    ]
+    count, capped = capped_count(requests)
+    return RequestListOut(
+        count=count,
+        count_capped=capped,
+        limit=page.limit,
+        offset=page.offset,
+        items=[RequestOut.of(r) for r in rows],
+    )
+
+
+@router.get("/requests/{int:request_id}", response=_responses(200, RequestOut), summary="A request")
+def get_request(request: HttpRequest, request_id: int) -> RequestOut:
+    return RequestOut.of(access_request(_actor(request), request_id))
+
+
+@router.post(
+    "/requests/{int:request_id}/answer",
+    response=_responses(200, RequestOut),
+    summary="Answer a request",
+)
+def answer_request(request: HttpRequest, request_id: int, payload: AnswerIn) -> RequestOut:
+    """Done (a freeze with the amount frozen) or failed with the reason. Answering twice is a
+    422 (`__all__`: already answered); every answer is audited."""
+    actor = _actor(request)
+    req = access_request(actor, request_id)
+    do_answer_request(req, actor=actor, **payload.model_dump())
+    return RequestOut.of(req)
+
+
+@router.post(
+    "/requests/{int:request_id}/cancel",
+    response=_responses(200, RequestOut),
+    summary="Withdraw a request",
+)
+def cancel_request(request: HttpRequest, request_id: int, payload: CancelIn) -> RequestOut:
+    actor = _actor(request)
+    req = access_request(actor, request_id)
+    do_cancel_request(req, reason=payload.reason, actor=actor)
+    return RequestOut.of(req)
+
+
+@router.get("/blocklist/lookup", response=_responses(200, LookupOut), summary="Look a value up")
+def blocklist_lookup(
+    request: HttpRequest, value: str, kind: IndicatorKind | None = None
+) -> LookupOut:
+    """Is this number, account or domain known from reports, is it on the blocklist, and in
+    which reports? Without `kind` the server guesses it from the value."""
+    return LookupOut.of(lookup(_actor(request), value[:300], kind))
+
+
+@router.get("/blocklist.csv", summary="Download the blocklist")
+def blocklist_csv(request: HttpRequest, kind: IndicatorKind | None = None) -> StreamingHttpResponse:
+    """The confirmed indicators the caller acts on (a carrier gets numbers, a bank accounts),
+    as CSV: kind, value, confirmed_at, report_count. Each download is audited."""
+    actor = _actor(request)
+    indicators = blocklist_for(actor, kind)
+    record(actor, "fraud.blocklist_export", detail={"kind": kind or "", "rows": indicators.count()})
+    response = StreamingHttpResponse(iter_blocklist_csv(indicators), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="blocklist.csv"'
+    return response
+
+
+@router.post(
+    "/indicators/{int:indicator_id}/confirm",
+    response=_responses(200, LookupOut),
+    summary="Put an indicator on the blocklist",
+)
+def confirm_indicator(request: HttpRequest, indicator_id: int, payload: NoteIn) -> LookupOut:
+    actor = _actor(request)
+    ind = do_confirm_indicator(
+        access_indicator(actor, indicator_id), note=payload.note, actor=actor
+    )
+    return LookupOut.of(lookup(actor, ind.value, ind.kind))

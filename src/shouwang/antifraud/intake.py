@@ -106,7 +106,9 @@ def parse_amount(value: Any, key: str, errors: _Errors, *, required: bool = True
         errors.add(key, _("金额过大。"))
     elif amount != amount.quantize(Decimal("0.01")):
         errors.add(key, _("金额最多保留两位小数。"))
-    return amount
+    else:
+        return amount.quantize(Decimal("0.01"))
+    return Decimal(0)
 
 
 def parse_time(value: Any, key: str, errors: _Errors) -> datetime:

@@ -1,5 +1,6 @@
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -21,11 +22,13 @@ from shouwang.antifraud.models import FraudReport, Indicator, PartnerRequest, Re
 from shouwang.antifraud.tests.factories import CARD_1, report_payload
 from shouwang.audit.models import AuditEvent
 from shouwang.common.errors import ActionError, NotPermitted
+from shouwang.common.testing import Cast
+from shouwang.orgs.models import User
 
 pytestmark = pytest.mark.django_db
 
 
-def register(cast, user=None, **overrides):
+def register(cast: Cast, user: User | None = None, **overrides: Any) -> FraudReport:
     return do_register_report(
         parse_report(report_payload(cast, **overrides)), actor=user or cast.alice
     )
@@ -57,6 +60,7 @@ def test_deadline_table_overrides_the_default(cast):
     RequestDeadline.objects.create(type=RequestType.FREEZE, minutes=5, escalate_every_minutes=10)
     report = register(cast)
     freeze = report.requests.filter(type=RequestType.FREEZE).first()
+    assert freeze is not None
     assert freeze.deadline - freeze.created_at == timedelta(minutes=5)
 
 
