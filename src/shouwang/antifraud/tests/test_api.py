@@ -1,8 +1,10 @@
 import csv
 import io
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from django.test import Client
 
 from shouwang.antifraud.actions import do_confirm_indicator
 from shouwang.antifraud.models import FraudReport, Indicator, PartnerRequest
@@ -27,7 +29,7 @@ def api():
     return client_for
 
 
-def post_report(client, payload):
+def post_report(client: Client, payload: dict[str, Any]) -> Any:
     return Call("post", f"{BASE}/reports", json=payload).send(client)
 
 
