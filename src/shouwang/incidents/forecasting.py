@@ -1,0 +1,214 @@
+"""Hotspot forecasts of a jurisdiction, by the `engines.hotspots` engine.
+
+The app's part is geography: the jurisdiction is the union of its grids' H3 cells; incidents
+and cells are projected to the UTM zone of the area (metres, as the engine wants); the square
+grid is masked to the cells whose centre falls inside the jurisdiction; each cell is tagged
+with its station so patrol areas and duty levels can sum risk per station. The model itself
+is the engine's. Forecasts are of places and times, never of people.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+import h3
+import numpy as np
+import numpy.typing as npt
+from django.core.cache import cache
+from django.db.models import Count, Max, QuerySet
+from django.utils import timezone
+
+from shouwang.engines.hotspots import Events, SquareGrid, forecast
+from shouwang.incidents.coords import project, unproject, utm_crs
+from shouwang.incidents.filters import IncidentFilter, local_midnight
+from shouwang.incidents.models import Incident
+from shouwang.incidents.queries import incidents_for_user
+from shouwang.orgs.choices import UnitKind
+from shouwang.orgs.models import GRID_H3_RESOLUTION, Unit
+
+if TYPE_CHECKING:
+    from shouwang.orgs.models import User
+
+type Floats = npt.NDArray[np.float64]
+type Ints = npt.NDArray[np.int64]
+
+DEFAULT_CELL_M = 250.0
+DEFAULT_MODEL = "best"
+HORIZONS = (7, 14, 30)
+# Years of history a forecast reads: enough for every model, bounded for the page.
+LOOKBACK_DAYS = 3 * 365
+CACHE_SECONDS = 600
+# H3 resolution-8 cells are ~460 m across: the square grid extends this far past their centres.
+_MARGIN_M = 600.0
+
+
+class NoArea(Exception):
+    """The jurisdiction has no grid cells to forecast on."""
+
+
+@dataclass
+class Prepared:
+    """A jurisdiction's grid and its incidents, ready for any number of forecasts."""
+
+    grid: SquareGrid
+    crs: str
+    events: Events
+    station: Ints  # station unit id per grid cell; 0 outside every station
+    stations: dict[int, Unit]
+    cell_m: float
+
+    @property
+    def cell_km2(self) -> float:
+        return self.cell_m * self.cell_m / 1e6
+
+    def ring(self, i: int) -> list[list[float]]:
+        """The cell's outline in WGS-84 lon/lat, for GeoJSON."""
+        xs, ys = zip(*self.grid.cell_ring(i), strict=True)
+        lon, lat = unproject(np.array(xs), np.array(ys), self.crs)
+        return [[round(a, 6), round(b, 6)] for a, b in zip(lon.tolist(), lat.tolist(), strict=True)]
+
+
+@dataclass
+class HotspotForecast:
+    prepared: Prepared
+    risk: Floats
+    start: date
+    horizon_days: int
+    model: str
+
+    def top(self, k: int) -> Ints:
+        """The `k` active cells of highest risk (ties by index), only cells with any risk."""
+        active = np.flatnonzero(self.prepared.grid.active & (self.risk > 0))
+        order = np.lexsort((active, -self.risk[active]))
+        return active[order[:k]].astype(np.int64)
+
+    def flagged(self, area_share: float) -> Ints:
+        """The top cells covering `area_share` of the jurisdiction's area (at least one)."""
+        k = max(1, int(self.prepared.grid.active.sum() * area_share))
+        return self.top(k)
+
+
+def _stations_of_grids(grids: list[Unit]) -> tuple[dict[int, int], dict[int, Unit]]:
+    codes = {c for g in grids for c in g.path.split("/") if c}
+    stations = {s.code: s for s in Unit.objects.filter(code__in=codes, kind=UnitKind.STATION)}
+    station_of: dict[int, int] = {}
+    for g in grids:
+        for code in g.path.split("/"):
+            if code in stations:
+                station_of[g.pk] = stations[code].pk
+    return station_of, {s.pk: s for s in stations.values()}
+
+
+def area_cells(unit: Unit) -> tuple[dict[str, int], dict[int, Unit]]:
+    """{H3 cell: station id (0 for none)} of the unit's grids, and the stations."""
+    grids = list(
+        Unit.objects.filter(path__startswith=unit.path, kind=UnitKind.GRID).only(
+            "id", "path", "h3_cells"
+        )
+    )
+    station_of, stations = _stations_of_grids(grids)
+    cells = {str(c): station_of.get(g.pk, 0) for g in grids for c in g.h3_cells or []}
+    return cells, stations
+
+
+def _prepare(user: User, flt: IncidentFilter, unit: Unit, cell_m: float, until: date) -> Prepared:
+    cells, stations = area_cells(unit)
+    if not cells:
+        raise NoArea(unit.code)
+    centres = np.array([h3.cell_to_latlng(c) for c in cells], dtype=np.float64)
+    crs = utm_crs(float(centres[:, 1].mean()), float(centres[:, 0].mean()))
+    cx, cy = project(centres[:, 1], centres[:, 0], crs)
+    grid = SquareGrid.covering(cx, cy, cell=cell_m, margin=_MARGIN_M)
+    gx, gy = grid.centres
+    g_lon, g_lat = unproject(gx, gy, crs)
+    station = np.array(
+        [
+            cells.get(str(h3.latlng_to_cell(la, lo, GRID_H3_RESOLUTION)), -1)
+            for la, lo in zip(g_lat.tolist(), g_lon.tolist(), strict=True)
+        ],
+        dtype=np.int64,
+    )
+    grid = SquareGrid(grid.x0, grid.y0, grid.cell, grid.nx, grid.ny, mask=station >= 0)
+    rows = list(
+        _incidents(user, flt, unit)
+        .filter(
+            occurred_at__gte=local_midnight(until - timedelta(days=LOOKBACK_DAYS)),
+            occurred_at__lt=local_midnight(until),
+        )
+        .values_list("lon", "lat", "occurred_at")
+    )
+    lon = np.array([r[0] for r in rows], dtype=np.float64)
+    lat = np.array([r[1] for r in rows], dtype=np.float64)
+    # The engine's times are naive UTC seconds.
+    t = np.array([int(r[2].timestamp()) for r in rows], dtype="int64").astype("datetime64[s]")
+    x, y = project(lon, lat, crs) if rows else (lon, lat)
+    return Prepared(grid, crs, Events(x, y, t), np.maximum(station, 0), stations, cell_m)
+
+
+def _incidents(user: User, flt: IncidentFilter, unit: Unit) -> QuerySet[Incident]:
+    flt = flt.model_copy(update={"date_from": None, "date_to": None, "unit": ""})
+    return flt.apply(incidents_for_user(user)).filter(unit__path__startswith=unit.path).order_by()
+
+
+def _cache_key(user: User, flt: IncidentFilter, unit: Unit, *parts: object) -> str:
+    # The key changes whenever incidents are added (count and newest id) or the scope differs.
+    stamp = _incidents(user, flt, unit).aggregate(n=Count("pk"), last=Max("pk"))
+    scope = user.unit.path if user.unit else "*"
+    text = repr((scope, unit.path, flt.category, flt.source, stamp, parts))
+    return "incidents.forecast." + hashlib.sha256(text.encode()).hexdigest()
+
+
+def prepare(user: User, flt: IncidentFilter, unit: Unit, cell_m: float, until: date) -> Prepared:
+    key = _cache_key(user, flt, unit, "prepared", cell_m, until)
+    found = cache.get(key)
+    if isinstance(found, Prepared):
+        return found
+    prepared = _prepare(user, flt, unit, cell_m, until)
+    cache.set(key, prepared, CACHE_SECONDS)
+    return prepared
+
+
+def utc_start(day: date) -> np.datetime64:
+    return np.datetime64(int(local_midnight(day).timestamp()), "s")
+
+
+def run(prepared: Prepared, start: date, horizon_days: int, model: str) -> HotspotForecast:
+    risk = forecast(
+        prepared.events,
+        prepared.grid,
+        start=utc_start(start),
+        horizon=np.timedelta64(horizon_days * 86400, "s"),
+        model=model,
+    )
+    return HotspotForecast(prepared, risk, start, horizon_days, model)
+
+
+def make_forecast(
+    user: User,
+    flt: IncidentFilter,
+    unit: Unit,
+    *,
+    start: date | None = None,
+    horizon_days: int = 7,
+    cell_m: float = DEFAULT_CELL_M,
+    model: str = DEFAULT_MODEL,
+) -> HotspotForecast:
+    """The forecast for [start, start + horizon) over `unit`'s grids, cached for a while."""
+    start = start or timezone.localdate()
+    prepared = prepare(user, flt, unit, cell_m, start)
+    key = _cache_key(user, flt, unit, "risk", cell_m, start, horizon_days, model)
+    risk = cache.get(key)
+    if isinstance(risk, np.ndarray):
+        return HotspotForecast(prepared, risk, start, horizon_days, model)
+    result = run(prepared, start, horizon_days, model)
+    cache.set(key, result.risk, CACHE_SECONDS)
+    return result
+
+
+def station_risk(fc: HotspotForecast) -> dict[int, float]:
+    """Total forecast risk of each station's cells."""
+    totals = np.bincount(fc.prepared.station, weights=fc.risk)
+    return {sid: float(totals[sid]) if sid < totals.size else 0.0 for sid in fc.prepared.stations}
