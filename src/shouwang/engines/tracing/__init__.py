@@ -1,0 +1,40 @@
+"""Fund-flow tracing (资金流向查询): which accounts hold a victim's money now.
+
+``trace(transactions, starts, rule="fifo", max_hops=6, window=timedelta(hours=72))`` follows
+victim money forward in time through a transactions table and returns the flows, the accounts
+that hold the money (the freeze list) and the cash-outs. ``Ledger`` keeps a table loaded in
+DuckDB for many traces; ``read_statement`` turns a bank statement (银行流水) into rows of the
+transactions table. See docs/tracing.md.
+"""
+
+from shouwang.engines.tracing.engine import trace
+from shouwang.engines.tracing.errors import ParameterError, TracingError, TransactionsError
+from shouwang.engines.tracing.ledger import Ledger
+from shouwang.engines.tracing.model import (
+    CASH_OUT_CHANNELS,
+    RULES,
+    CashOut,
+    Flow,
+    Holding,
+    Rule,
+    Start,
+    TraceResult,
+    TraceStats,
+)
+
+__all__ = [
+    "CASH_OUT_CHANNELS",
+    "RULES",
+    "CashOut",
+    "Flow",
+    "Holding",
+    "Ledger",
+    "ParameterError",
+    "Rule",
+    "Start",
+    "TraceResult",
+    "TraceStats",
+    "TracingError",
+    "TransactionsError",
+    "trace",
+]

@@ -1,0 +1,189 @@
+"""``trace``: selection rounds on a backend, attribution in Python, results as dataclasses."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any, Protocol
+
+from shouwang.engines.tracing.attribute import Attribution, Row, Seed, attribute
+from shouwang.engines.tracing.duckdb_source import DuckDBSelector, TransactionSource
+from shouwang.engines.tracing.errors import ParameterError
+from shouwang.engines.tracing.ledger import Ledger
+from shouwang.engines.tracing.model import (
+    RULES,
+    Backend,
+    CashOut,
+    Flow,
+    Holding,
+    Rule,
+    Start,
+    TraceResult,
+    TraceStats,
+)
+from shouwang.engines.tracing.timeconv import from_micros, to_micros
+
+
+class Selector(Protocol):
+    """What a backend does: find the table row of a start, and fetch accounts' transactions."""
+
+    def find_seed(self, account: str, amount: float, time: int) -> Row | None: ...
+
+    def fetch(self, accounts: list[str], start: int, end: int) -> list[Row]: ...
+
+
+def trace(
+    transactions: TransactionSource | Ledger | Any,
+    starts: Start | Iterable[Start],
+    rule: Rule = "fifo",
+    max_hops: int = 6,
+    window: timedelta = timedelta(hours=72),
+    backend: Backend = "duckdb",
+    min_amount: float = 1.0,
+    lookback: timedelta = timedelta(0),
+    spark: Any = None,
+) -> TraceResult:
+    """Follow victim money from ``starts`` through ``transactions``.
+
+    ``transactions``: a Parquet or CSV path, an Arrow table, a Polars frame, a DuckDB relation
+    or a ``Ledger`` (DuckDB); with ``backend="spark"`` also a Spark DataFrame (``spark`` is the
+    session to use; a local one is started when it is None). ``max_hops`` bounds how far from
+    a start the money is followed, ``window`` how long after the earliest start. Money that
+    reaches an account in amounts below ``min_amount`` is not followed further (it counts as
+    held there); poison follows every amount. ``lookback``: how long before the earliest start
+    the accounts' transactions are read to know what they held when the money arrived; with
+    none, an account is taken to hold nothing but what it received since (the assumption that
+    follows the money furthest).
+    """
+    start_list = [starts] if isinstance(starts, Start) else list(starts)
+    _check(start_list, rule, max_hops, window, min_amount, lookback)
+    selector = _selector(transactions, backend, spark)
+    begin = min(to_micros(s.time) for s in start_list)
+    end = begin + window // timedelta(microseconds=1)
+    read_from = begin - lookback // timedelta(microseconds=1)
+
+    seeds: list[Seed] = []
+    candidates: dict[Any, Row] = {}
+    for s in start_list:
+        row = selector.find_seed(s.account, s.amount, to_micros(s.time))
+        if row is not None and row.txn_id not in candidates:
+            candidates[row.txn_id] = row
+            seeds.append(Seed(s.account, s.amount, row.time, row.txn_id))
+        else:
+            seeds.append(Seed(s.account, s.amount, to_micros(s.time)))
+
+    depth = {s.account: 0 for s in seeds}
+    fetched: set[str] = set()
+    rounds = 0
+    while True:
+        new = sorted(a for a in depth if a not in fetched)
+        if new:
+            rounds += 1
+            for row in selector.fetch(new, read_from, end):
+                candidates[row.txn_id] = row
+            fetched.update(new)
+        rows = sorted(candidates.values(), key=lambda r: r.order)
+        result = attribute(rows, seeds, fetched, rule, max_hops, min_amount)
+        grown = {a: h for a, h in result.to_follow.items() if a not in depth}
+        if not grown:
+            break
+        depth.update(grown)
+    stats = TraceStats(rounds, len(candidates), len(fetched))
+    return _result(start_list, rule, max_hops, window, min_amount, result, stats)
+
+
+def _check(
+    starts: list[Start],
+    rule: str,
+    max_hops: int,
+    window: timedelta,
+    min_amount: float,
+    lookback: timedelta,
+) -> None:
+    if not starts:
+        raise ParameterError("starts", starts)
+    for s in starts:
+        if not (math.isfinite(s.amount) and s.amount > 0):
+            raise ParameterError("amount", s.amount)
+        if not s.account:
+            raise ParameterError("account", s.account)
+    if rule not in RULES:
+        raise ParameterError("rule", rule)
+    if max_hops < 1:
+        raise ParameterError("max_hops", max_hops)
+    if window <= timedelta(0):
+        raise ParameterError("window", window)
+    if lookback < timedelta(0):
+        raise ParameterError("lookback", lookback)
+    if not (math.isfinite(min_amount) and min_amount >= 0):
+        raise ParameterError("min_amount", min_amount)
+
+
+def _selector(transactions: Any, backend: str, spark: Any) -> Selector:
+    if backend == "duckdb":
+        if isinstance(transactions, Ledger):
+            return transactions.selector()
+        return DuckDBSelector.over(transactions)
+    if backend == "spark":
+        from shouwang.engines.tracing.spark_source import SparkSelector
+
+        return SparkSelector.over(transactions, spark)
+    raise ParameterError("backend", backend)
+
+
+def _result(
+    starts: list[Start],
+    rule: Rule,
+    max_hops: int,
+    window: timedelta,
+    min_amount: float,
+    result: Attribution,
+    stats: TraceStats,
+) -> TraceResult:
+    flows = tuple(
+        Flow(
+            hop=c.hop,
+            txn_id=str(c.row.txn_id),
+            from_account=c.row.frm,
+            to_account=c.row.to,
+            time=from_micros(c.row.time),
+            amount=c.row.amount,
+            attributed=c.attributed,
+            channel=c.row.channel,
+            bank=c.row.bank,
+            cash_out=c.cash_out,
+        )
+        for c in result.carried
+    )
+    holdings = tuple(
+        Holding(account, bank, amount, hops)
+        for account, (amount, hops, bank) in sorted(
+            result.held.items(), key=lambda item: (-item[1][0], item[0])
+        )
+    )
+    cash_outs = tuple(
+        CashOut(
+            f.from_account,
+            f.to_account,
+            f.txn_id,
+            (f.channel or "").lower(),
+            f.time,
+            f.attributed,
+            f.hop,
+        )
+        for f in flows
+        if f.cash_out
+    )
+    return TraceResult(
+        starts=tuple(starts),
+        rule=rule,
+        max_hops=max_hops,
+        window=window,
+        min_amount=min_amount,
+        flows=flows,
+        holdings=holdings,
+        cash_outs=cash_outs,
+        beyond_limits=result.beyond_limits,
+        stats=stats,
+    )
