@@ -1,2 +1,4 @@
+from shouwang.antifraud.views import centre, desk, public, reports
+
 app_name = "antifraud"
-urlpatterns: list[object] = []
+urlpatterns = [*public.urlpatterns, *desk.urlpatterns, *centre.urlpatterns, *reports.urlpatterns]

@@ -161,6 +161,12 @@ MAP_TILE_URL = env_str("SHOUWANG_MAP_TILE_URL", "")
 LOGIN_FAILURE_LIMIT = env_int("SHOUWANG_LOGIN_FAILURE_LIMIT", 10)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("SHOUWANG_LOGIN_FAILURE_WINDOW_SECONDS", 900)
 
+# Anti-fraud: public reports per client address per window, and the unit where they wait for
+# the centre (a unit code; empty means the top of the unit tree).
+FRAUD_PUBLIC_LIMIT = env_int("SHOUWANG_FRAUD_PUBLIC_LIMIT", 5)
+FRAUD_PUBLIC_WINDOW_SECONDS = env_int("SHOUWANG_FRAUD_PUBLIC_WINDOW_SECONDS", 3600)
+FRAUD_PUBLIC_INTAKE_UNIT = env_str("SHOUWANG_FRAUD_PUBLIC_INTAKE_UNIT", "")
+
 # How often the scheduler scans for overdue cases, in seconds.
 OVERDUE_SCAN_SECONDS = env_int("SHOUWANG_OVERDUE_SCAN_SECONDS", 300)
 

@@ -1,0 +1,38 @@
+// The report's indicator network: reports and the phones, accounts and sites they share,
+// drawn with the vendored ECharts from the page's own JSON endpoint (works offline).
+(function () {
+  "use strict";
+  var holder = document.getElementById("af-network");
+  if (!holder || typeof echarts === "undefined") {
+    return;
+  }
+  fetch(holder.dataset.src, { credentials: "same-origin" })
+    .then(function (r) { return r.json(); })
+    .then(function (graph) {
+      var chart = echarts.init(holder, null, { renderer: "canvas" });
+      var nodes = graph.nodes.map(function (n) {
+        var isReport = n.category === 0;
+        return {
+          id: n.id, name: n.name, category: n.category, url: n.url,
+          symbolSize: n.centre ? 34 : (isReport ? 22 : 14 + Math.min(n.reports || 1, 10)),
+          symbol: isReport ? "roundRect" : "circle",
+          itemStyle: n.confirmed ? { borderColor: "#b42318", borderWidth: 3 } : undefined,
+          label: { show: true, fontSize: 10 },
+          tooltip: { formatter: (n.kind ? n.kind + " " : "") + n.name }
+        };
+      });
+      chart.setOption({
+        animation: false,
+        tooltip: {},
+        legend: [{ data: [holder.dataset.reportLabel || "报案", holder.dataset.indicatorLabel || "线索"] }],
+        series: [{
+          type: "graph", layout: "force", roam: true, draggable: true,
+          force: { repulsion: 140, edgeLength: 70 },
+          categories: [{ name: holder.dataset.reportLabel || "报案" }, { name: holder.dataset.indicatorLabel || "线索" }],
+          data: nodes, links: graph.links, lineStyle: { color: "#98a2b3" }
+        }]
+      });
+      chart.on("click", function (p) { if (p.data && p.data.url) { window.location = p.data.url; } });
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+})();
