@@ -201,7 +201,7 @@ def test_blocklist_page_and_download(cast):
         session_client(cast.dora).get("/antifraud/blocklist/", {"value": CARD_1}).content.decode()
     )
     assert "已确认涉诈" in page
-    body = b"".join(session_client(cast.dora).get("/antifraud/blocklist.csv").streaming_content)
+    body = b"".join(session_client(cast.dora).get("/antifraud/blocklist.csv").streaming_content)  # type: ignore[attr-defined]
     assert CARD_1.encode() in body
     assert AuditEvent.objects.filter(action="fraud.blocklist_export").count() == 1
     assert session_client(cast.erin).get("/antifraud/blocklist/").status_code == 403
