@@ -40,7 +40,7 @@ def concentration(
     k = max((len(f) for f in flagged), default=0)
     per_week: list[tuple[date, float | None]] = [(starts[0], None)]
     overlaps: list[float] = []
-    for s, before, now in zip(starts[1:], flagged, flagged[1:], strict=True):
+    for s, before, now in zip(starts[1:], flagged[:-1], flagged[1:], strict=True):
         share = len(now & before) / len(now) if now else 0.0
         overlaps.append(share)
         per_week.append((s, share))

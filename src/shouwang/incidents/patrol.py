@@ -64,6 +64,13 @@ def coverage(
     crs: str,
 ) -> Coverage:
     """`points` and `incidents` as (lat, lon); `cells` the jurisdiction's H3 cells."""
+    if not points:
+        return Coverage(
+            speed_kmh,
+            dict.fromkeys(cells, 0),
+            dict.fromkeys(REACH_MINUTES, 0.0),
+            dict.fromkeys(REACH_MINUTES, 0.0 if incidents else None),
+        )
     centres = np.array([h3.cell_to_latlng(c) for c in cells], dtype=np.float64).reshape(-1, 2)
     where = np.array(points, dtype=np.float64).reshape(-1, 2)
     tree = cKDTree(np.column_stack(project(where[:, 1], where[:, 0], crs)))

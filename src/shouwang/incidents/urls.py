@@ -1,2 +1,10 @@
+from shouwang.incidents.views import duty, imports, maps, patrol, trends
+
 app_name = "incidents"
-urlpatterns: list[object] = []
+urlpatterns = [
+    *maps.urlpatterns,
+    *trends.urlpatterns,
+    *duty.urlpatterns,
+    *patrol.urlpatterns,
+    *imports.urlpatterns,
+]

@@ -1,0 +1,90 @@
+"""Reading the query string of the incident pages and API into the one filter and the
+forecast settings, with errors a person can act on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from pydantic import ValidationError as PydanticValidationError
+
+from shouwang.engines.hotspots import MODELS
+from shouwang.incidents.filters import IncidentFilter
+from shouwang.incidents.forecasting import DEFAULT_CELL_M, DEFAULT_MODEL, HORIZONS
+
+_LISTS = {"category", "source"}
+_FIELDS = {"date_from", "date_to", "category", "unit", "source"}
+CELL_SIZES = (150, 250, 500)
+FLAG_SHARES = {"1": 0.01, "5": 0.05}
+
+
+def parse_filter(params: QueryDict) -> tuple[IncidentFilter, list[str]]:
+    data: dict[str, Any] = {}
+    for key in params:
+        if key in _LISTS:
+            data[key] = [v for v in params.getlist(key) if v]
+        elif key in _FIELDS and params.get(key, "").strip():
+            data[key] = params.get(key, "").strip()
+    try:
+        return IncidentFilter.model_validate(data), []
+    except PydanticValidationError as exc:
+        errors = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else ""
+            errors.append(
+                _("筛选条件“%(field)s”的值“%(value)s”无效。")
+                % {"field": field, "value": params.get(field, "")}
+            )
+        return IncidentFilter(), errors
+
+
+@dataclass(frozen=True)
+class ForecastParams:
+    start: date
+    horizon_days: int
+    cell_m: float
+    model: str
+    flag: str  # "1" or "5": percent of the area flagged
+
+    @property
+    def area_share(self) -> float:
+        return FLAG_SHARES[self.flag]
+
+
+def parse_forecast(params: QueryDict) -> tuple[ForecastParams, list[str]]:
+    """Forecast settings; unknown values fall back to the defaults with an error."""
+    errors: list[str] = []
+    start = timezone.localdate()
+    if params.get("start"):
+        try:
+            start = date.fromisoformat(params.get("start", ""))
+        except ValueError:
+            errors.append(_("预测起始日期无效。"))
+
+    def choice(name: str, allowed: tuple[Any, ...], default: Any, cast: Any = str) -> Any:
+        raw = params.get(name, "")
+        if not raw:
+            return default
+        try:
+            value = cast(raw)
+        except ValueError:
+            value = None
+        if value not in allowed:
+            errors.append(_("参数“%(name)s”的值“%(value)s”无效。") % {"name": name, "value": raw})
+            return default
+        return value
+
+    return (
+        ForecastParams(
+            start=start,
+            horizon_days=choice("horizon", HORIZONS, 7, int),
+            cell_m=float(choice("cell", CELL_SIZES, int(DEFAULT_CELL_M), int)),
+            model=choice("model", MODELS, DEFAULT_MODEL),
+            flag=choice("flag", tuple(FLAG_SHARES), "1"),
+        ),
+        errors,
+    )

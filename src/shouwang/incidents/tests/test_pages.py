@@ -1,0 +1,225 @@
+"""The pages: each renders for its users, shows only their jurisdiction, 404s the rest."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from shouwang.audit.models import AuditEvent
+from shouwang.common.apitest import session_client
+from shouwang.common.testing import POINT_A, POINT_B, Cast
+from shouwang.incidents.models import DutyDecision, Incident, ScheduledEvent
+
+from .factories import add_incidents, csv_file, mapping
+
+
+@pytest.fixture
+def data(cast: Cast) -> Cast:
+    today = timezone.localdate()
+    rows_a = [
+        ((today - timedelta(days=d)).isoformat() + " 09:30", "入室盗窃", *POINT_A)
+        for d in range(1, 40, 2)
+    ]
+    add_incidents(cast.alice, cast.station_a, rows_a)
+    rows_b = [((today - timedelta(days=2)).isoformat() + " 09:30", "打架斗殴", *POINT_B)]
+    add_incidents(cast.charlie, cast.station_b, rows_b, name="B")
+    return cast
+
+
+PAGES = [
+    "/incidents/",
+    "/incidents/map/",
+    "/incidents/trends/",
+    "/incidents/duty/",
+    "/incidents/patrol/",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_renders_for_a_station_chief(data: Cast, url: str) -> None:
+    response = session_client(data.alice).get(url)
+    assert response.status_code == 200, response.content[:500]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_outside_parties_and_anonymous_users_get_nothing(data: Cast, url: str) -> None:
+    assert session_client(data.erin).get(url).status_code == 403
+    assert session_client(None).get(url).status_code == 302
+
+
+UNIT_PAGES = [
+    "/incidents/map/",
+    "/incidents/trends/",
+    "/incidents/patrol/",
+    "/incidents/map.geojson",
+    "/incidents/forecast.geojson",
+    "/incidents/boundaries.geojson",
+    "/incidents/patrol/areas.geojson",
+    "/incidents/patrol/coverage.geojson",
+]
+
+
+@pytest.mark.parametrize("url", UNIT_PAGES)
+def test_another_jurisdiction_is_not_found(data: Cast, url: str) -> None:
+    assert session_client(data.charlie).get(f"{url}?unit={data.station_a.code}").status_code == 404
+
+
+def test_the_list_and_detail_are_scoped(data: Cast) -> None:
+    mine = Incident.objects.filter(unit=data.grid_a).first()
+    assert mine is not None
+    alice, charlie = session_client(data.alice), session_client(data.charlie)
+    assert "共 20 起" in alice.get("/incidents/").content.decode()
+    assert "共 1 起" in charlie.get("/incidents/").content.decode()
+    asked = charlie.get(f"/incidents/?unit={data.station_a.code}").content.decode()
+    assert "共 0 起" in asked  # another unit's code filters to nothing
+    assert alice.get(f"/incidents/{mine.pk}/").status_code == 200
+    assert charlie.get(f"/incidents/{mine.pk}/").status_code == 404
+    partial = alice.get("/incidents/?category=public_order", headers={"HX-Request": "true"})
+    assert "共 0 起" in partial.content.decode() and "<html" not in partial.content.decode()
+
+
+def test_the_map_feeds_are_geojson_of_the_jurisdiction(data: Cast) -> None:
+    alice = session_client(data.alice)
+    points = alice.get("/incidents/map.geojson").json()
+    assert len(points["features"]) == 14  # the last 28 days by default: days 1, 3, ..., 27
+    cells = alice.get("/incidents/forecast.geojson?flag=5").json()
+    assert cells["features"] and cells["features"][0]["properties"]["rank"] == 1
+    assert cells["features"][0]["geometry"]["type"] == "Polygon"
+    bounds = alice.get("/incidents/boundaries.geojson").json()
+    assert [f["properties"]["code"] for f in bounds["features"]] == [data.station_a.code]
+    charlie_points = session_client(data.charlie).get("/incidents/map.geojson").json()
+    assert len(charlie_points["features"]) == 1
+
+
+def test_the_map_page_shows_the_concentration_report_and_the_people_note(data: Cast) -> None:
+    page = session_client(data.alice).get("/incidents/map/").content.decode()
+    assert 'id="concentration"' in page and "从不针对任何人" in page
+    assert 'id="conc-overlap"' in page
+
+
+def test_a_bad_filter_is_an_error_not_silence(data: Cast) -> None:
+    response = session_client(data.alice).get("/incidents/?date_from=yesterday")
+    assert response.status_code == 400
+    assert "date_from" in response.content.decode()
+
+
+def test_a_commander_decides_on_the_duty_page(data: Cast) -> None:
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    alice = session_client(data.alice)
+    response = alice.post(
+        "/incidents/duty/decide/",
+        {"unit": data.station_a.code, "day": tomorrow, "level": "1", "reason": "节前加强"},
+    )
+    assert response.status_code == 302
+    decision = DutyDecision.objects.get()
+    assert decision.level == "1" and decision.decided_by == data.alice
+    page = alice.get(f"/incidents/duty/?day={tomorrow}").content.decode()
+    assert "节前加强" in page
+    # Charlie cannot decide for alice's station, nor bob (a grid worker) at all.
+    assert (
+        session_client(data.charlie)
+        .post(
+            "/incidents/duty/decide/", {"unit": data.station_a.code, "day": tomorrow, "level": "3"}
+        )
+        .status_code
+        == 403
+    )
+    session_client(data.bob).post(
+        "/incidents/duty/decide/", {"unit": data.station_a.code, "day": tomorrow, "level": "3"}
+    )
+    assert DutyDecision.objects.count() == 1
+    assert "节前加强" not in session_client(data.charlie).get("/incidents/duty/").content.decode()
+
+
+def test_an_event_is_registered_on_the_duty_page(data: Cast) -> None:
+    day = (timezone.localdate() + timedelta(days=3)).isoformat()
+    response = session_client(data.alice).post(
+        "/incidents/duty/events/",
+        {
+            "name": "灯会",
+            "kind": "large_event",
+            "unit": data.station_a.code,
+            "starts_on": day,
+            "ends_on": day,
+            "expected_crowd": 20000,
+        },
+    )
+    assert response.status_code == 302
+    assert ScheduledEvent.objects.get().expected_crowd == 20000
+    page = session_client(data.alice).get(f"/incidents/duty/?day={day}").content.decode()
+    assert "level-1" in page and "灯会" in page
+
+
+def test_the_patrol_page_reports_areas_and_reach(data: Cast) -> None:
+    alice = session_client(data.alice)
+    lat, lon = POINT_A
+    page = alice.get(f"/incidents/patrol/?points={lat},{lon}&speed=30").content.decode()
+    assert 'id="patrol-areas"' in page and "东门派出所" in page
+    cover = alice.get(f"/incidents/patrol/coverage.geojson?points={lat},{lon}").json()
+    assert {f["properties"]["minutes"] for f in cover["features"]} == {5}
+    assert alice.get("/incidents/patrol/?points=north").status_code == 400
+
+
+def test_the_import_page_imports_and_lists_errors(data: Cast) -> None:
+    used = mapping(data.alice, data.station_a, name="页面导入")
+    alice = session_client(data.alice)
+    lat, lon = POINT_A
+    bad = csv_file([["2026-01-01 08:00", "不存在", lon, lat, "", "P1"]])
+    bad.name = "bad.csv"
+    response = alice.post("/incidents/import/", {"mapping": used.pk, "file": bad})
+    assert response.status_code == 422
+    assert "第 2 行" in response.content.decode()
+    good = csv_file([["2026-01-01 08:00", "入室盗窃", lon, lat, "", "P1"]])
+    good.name = "good.csv"
+    before = Incident.objects.count()
+    response = alice.post("/incidents/import/", {"mapping": used.pk, "file": good})
+    assert response.status_code == 200 and Incident.objects.count() == before + 1
+    assert AuditEvent.objects.filter(action="incident.import").exists()
+    # Charlie does not see alice's mapping; bob may not import at all.
+    other = csv_file([["2026-01-01 08:00", "入室盗窃", lon, lat, "", "P9"]])
+    other.name = "o.csv"
+    assert (
+        session_client(data.charlie)
+        .post("/incidents/import/", {"mapping": used.pk, "file": other})
+        .status_code
+        == 422
+    )
+    assert session_client(data.bob).get("/incidents/import/").status_code == 403
+
+
+def test_a_mapping_is_saved_from_its_form(data: Cast) -> None:
+    response = session_client(data.alice).post(
+        "/incidents/import/mappings/new/",
+        {
+            "name": "120 联动",
+            "unit": data.station_a.code,
+            "source": "call",
+            "time_column": "时间",
+            "category_column": "类别",
+            "category_values": "车辆被盗=vehicle_theft",
+            "x_column": "X",
+            "y_column": "Y",
+            "crs": "gcj02",
+            "duplicate_minutes": 10,
+            "duplicate_metres": 50,
+        },
+    )
+    assert response.status_code == 302
+    response = session_client(data.alice).post(
+        "/incidents/import/mappings/new/",
+        {
+            "name": "坏的",
+            "unit": data.station_a.code,
+            "source": "call",
+            "time_column": "时间",
+            "category_column": "类别",
+            "x_column": "X",
+            "y_column": "Y",
+            "crs": "mars",
+            "duplicate_minutes": 10,
+            "duplicate_metres": 50,
+        },
+    )
+    assert response.status_code == 422 and "无法识别的坐标系" in response.content.decode()

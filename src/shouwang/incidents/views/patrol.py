@@ -1,0 +1,155 @@
+"""The patrol page: each station's top forecast cells within an area budget and the share of
+its forecast risk they cover; the response coverage of patrols at given points."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from shouwang.incidents.filters import IncidentFilter, local_midnight
+from shouwang.incidents.forecasting import HotspotForecast, NoArea, area_cells, make_forecast
+from shouwang.incidents.geojson import GEOJSON_TYPE, coverage_features, forecast_features
+from shouwang.incidents.params import parse_forecast
+from shouwang.incidents.patrol import DEFAULT_SPEED_KMH, Coverage, coverage, patrol_areas
+from shouwang.incidents.queries import incidents_for_user
+from shouwang.incidents.views.common import actor_of, chosen_unit, unit_choices
+from shouwang.orgs.models import Unit, User
+
+DEFAULT_BUDGET_KM2 = 0.5
+COVERAGE_DAYS = 90
+MAX_POINTS = 50
+
+
+def _number(request: HttpRequest, name: str, default: float, low: float, high: float) -> float:
+    try:
+        value = float(request.GET.get(name, default))
+    except ValueError:
+        return default
+    return min(max(value, low), high)
+
+
+def _points(text: str) -> list[tuple[float, float]] | None:
+    """ "lat,lon;lat,lon" as pairs; None when the text is malformed."""
+    found = []
+    for part in [p for p in text.split(";") if p.strip()][:MAX_POINTS]:
+        try:
+            lat, lon = (float(v) for v in part.split(","))
+        except ValueError:
+            return None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            return None
+        found.append((lat, lon))
+    return found
+
+
+def _state(
+    request: HttpRequest, actor: User, unit: Unit
+) -> tuple[HotspotForecast, float, list[tuple[float, float]], Coverage, list[str]]:
+    params, errors = parse_forecast(request.GET)
+    budget = _number(request, "budget", DEFAULT_BUDGET_KM2, 0.01, 100.0)
+    speed = _number(request, "speed", DEFAULT_SPEED_KMH, 1.0, 200.0)
+    fc = make_forecast(
+        actor,
+        IncidentFilter(),
+        unit,
+        start=params.start,
+        horizon_days=params.horizon_days,
+        cell_m=params.cell_m,
+        model=params.model,
+    )
+    areas = patrol_areas(fc, budget)
+    points = _points(request.GET.get("points", ""))
+    if points is None:
+        errors.append(_("巡逻点格式应为“纬度,经度;纬度,经度”。"))
+        points = []
+    if not points:
+        # By default a patrol waits at each station's hottest cell.
+        lon_lat = [fc.prepared.ring(a.cells[0])[0] for a in areas if a.cells]
+        points = [(round(lat, 5), round(lon, 5)) for lon, lat in lon_lat]
+    cells = list(area_cells(unit)[0])
+    since = local_midnight(timezone.localdate() - timedelta(days=COVERAGE_DAYS))
+    incidents = list(
+        incidents_for_user(actor)
+        .filter(unit__path__startswith=unit.path, occurred_at__gte=since)
+        .values_list("lat", "lon")
+    )
+    reach = coverage(points, cells, incidents, speed, fc.prepared.crs) if points else None
+    assert reach is not None or not points
+    return (
+        fc,
+        budget,
+        points,
+        reach or coverage([(0.0, 0.0)], [], [], speed, fc.prepared.crs),
+        errors,
+    )
+
+
+@login_required
+@require_GET
+def patrol(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    unit = chosen_unit(request, actor)
+    try:
+        fc, budget, points, reach, errors = _state(request, actor, unit)
+    except NoArea:
+        return render(request, "incidents/patrol.html", {"unit": unit, "no_area": True})
+    query = request.GET.copy()
+    query["unit"] = unit.code
+    query["points"] = ";".join(f"{lat},{lon}" for lat, lon in points)
+    context = {
+        "unit": unit,
+        "units": unit_choices(actor),
+        "areas": patrol_areas(fc, budget),
+        "budget": budget,
+        "reach": reach,
+        "points": points,
+        "points_text": query["points"],
+        "points_json": json.dumps(points),
+        "errors": errors,
+        "tile_url": settings.MAP_TILE_URL,
+        "areas_url": reverse("incidents:patrol-geojson") + "?" + query.urlencode(),
+        "coverage_url": reverse("incidents:coverage-geojson") + "?" + query.urlencode(),
+        "boundaries_url": reverse("incidents:boundaries") + "?unit=" + unit.code,
+    }
+    return render(request, "incidents/patrol.html", context, status=400 if errors else 200)
+
+
+@login_required
+@require_GET
+def patrol_geojson(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    unit = chosen_unit(request, actor)
+    try:
+        fc, budget, _points, _reach, _errors = _state(request, actor, unit)
+    except NoArea:
+        return JsonResponse({"type": "FeatureCollection", "features": []})
+    cells = [c for a in patrol_areas(fc, budget) for c in a.cells]
+    return JsonResponse(forecast_features(fc, cells), content_type=GEOJSON_TYPE)
+
+
+@login_required
+@require_GET
+def coverage_geojson(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    unit = chosen_unit(request, actor)
+    try:
+        _fc, _budget, _points, reach, _errors = _state(request, actor, unit)
+    except NoArea:
+        return JsonResponse({"type": "FeatureCollection", "features": []})
+    return JsonResponse(coverage_features(reach), content_type=GEOJSON_TYPE)
+
+
+urlpatterns: list[URLPattern] = [
+    path("patrol/", patrol, name="patrol"),
+    path("patrol/areas.geojson", patrol_geojson, name="patrol-geojson"),
+    path("patrol/coverage.geojson", coverage_geojson, name="coverage-geojson"),
+]
