@@ -27,7 +27,7 @@
         legend: [{ data: [holder.dataset.reportLabel || "报案", holder.dataset.indicatorLabel || "线索"] }],
         series: [{
           type: "graph", layout: "force", roam: true, draggable: true,
-          force: { repulsion: 140, edgeLength: 70 },
+          force: { repulsion: 320, edgeLength: [60, 140] }, zoom: 1.4,
           categories: [{ name: holder.dataset.reportLabel || "报案" }, { name: holder.dataset.indicatorLabel || "线索" }],
           data: nodes, links: graph.links, lineStyle: { color: "#98a2b3" }
         }]
