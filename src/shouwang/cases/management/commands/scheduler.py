@@ -7,21 +7,37 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.tasks import Task
 
+from shouwang.antifraud.jobs import scan_late_requests
 from shouwang.cases.jobs import scan_overdue_cases
 
 
+def periodic_jobs() -> list[tuple[Task[[], int], int]]:
+    """Each job with its interval in seconds."""
+    return [
+        (scan_overdue_cases, int(settings.OVERDUE_SCAN_SECONDS)),
+        # Partner requests have deadlines in minutes: look every minute.
+        (scan_late_requests, int(settings.FRAUD_SCAN_SECONDS)),
+    ]
+
+
 class Command(BaseCommand):
-    help = "Enqueue periodic jobs (the overdue scan) for the database-backed worker."
+    help = "Enqueue periodic jobs (overdue cases, late partner requests) for the worker."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--once", action="store_true", help="enqueue once and exit")
+        parser.add_argument("--once", action="store_true", help="enqueue each job once and exit")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        interval = int(settings.OVERDUE_SCAN_SECONDS)
+        jobs = periodic_jobs()
+        due = [0.0] * len(jobs)
         while True:
-            result = scan_overdue_cases.enqueue()
-            self.stdout.write(f"enqueued overdue scan {result.id}")
+            now = time.monotonic()
+            for i, (job, interval) in enumerate(jobs):
+                if now >= due[i]:
+                    result = job.enqueue()
+                    self.stdout.write(f"enqueued {job.name} {result.id}")
+                    due[i] = now + interval
             if options["once"]:
                 return
-            time.sleep(interval)
+            time.sleep(max(min(due) - time.monotonic(), 1.0))
