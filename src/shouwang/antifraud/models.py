@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -147,8 +148,12 @@ class RequestDeadline(models.Model):
     """Minutes a partner has to answer a request type, and between escalations once late."""
 
     type = models.CharField(_("请求类型"), max_length=16, choices=RequestType.choices, unique=True)
-    minutes = models.PositiveIntegerField(_("处理时限(分钟)"))
-    escalate_every_minutes = models.PositiveIntegerField(_("逾期后每隔(分钟)上报"))
+    minutes = models.PositiveIntegerField(
+        _("处理时限(分钟)"), validators=[MinValueValidator(1), MaxValueValidator(7 * 24 * 60)]
+    )
+    escalate_every_minutes = models.PositiveIntegerField(
+        _("逾期后每隔(分钟)上报"), validators=[MinValueValidator(1), MaxValueValidator(7 * 24 * 60)]
+    )
 
     class Meta:
         verbose_name = _("协查时限")

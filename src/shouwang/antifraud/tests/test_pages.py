@@ -206,3 +206,24 @@ def test_blocklist_page_and_download(cast):
     assert AuditEvent.objects.filter(action="fraud.blocklist_export").count() == 1
     assert session_client(cast.erin).get("/antifraud/blocklist/").status_code == 403
     assert PartnerRequest.objects.count() == 4
+
+
+def test_request_deadlines_are_edited_in_the_admin_and_audited(cast):
+    admin = session_client(cast.admin)
+    response = admin.post(
+        "/admin/antifraud/requestdeadline/add/",
+        {"type": "freeze", "minutes": "5", "escalate_every_minutes": "10"},
+    )
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(
+        action="admin.add", object_type="antifraud.requestdeadline"
+    ).exists()
+    bad = admin.post(
+        "/admin/antifraud/requestdeadline/add/",
+        {"type": "block_phone", "minutes": "0", "escalate_every_minutes": "10"},
+    )
+    assert bad.status_code == 200  # the form again, with the error
+    assert session_client(cast.alice).get("/admin/antifraud/requestdeadline/").status_code in (
+        302,
+        403,
+    )
