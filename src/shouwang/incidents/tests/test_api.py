@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -78,7 +79,7 @@ def test_import_through_the_api(data: Cast) -> None:
     )
 
 
-def _named(file):  # type: ignore[no-untyped-def]
+def _named(file: io.BytesIO) -> io.BytesIO:
     file.name = "rows.csv"
     return file
 
