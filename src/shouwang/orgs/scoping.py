@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
-from shouwang.orgs.choices import Role
+from shouwang.orgs.choices import Role, UnitKind
 from shouwang.orgs.models import Unit
 
 if TYPE_CHECKING:
@@ -19,14 +19,24 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=Model)
 
 
+def jurisdiction(user: User) -> Unit | None:
+    """The unit whose subtree a police user covers: their own, except that a centre (the
+    city's anti-fraud or command centre) works for the whole area of the unit above it."""
+    unit = user.unit
+    if unit is not None and unit.kind == UnitKind.CENTRE and unit.parent_id is not None:
+        return unit.parent
+    return unit
+
+
 def units_for_user(user: User) -> QuerySet[Unit]:
     if not user.is_authenticated or not user.is_active:
         return Unit.objects.none()
     if user.is_superuser or (user.role == Role.ADMIN and user.unit_id is None):
         return Unit.objects.all()
-    if user.unit is None:
+    root = jurisdiction(user)
+    if root is None:
         return Unit.objects.none()
-    return Unit.objects.filter(path__startswith=user.unit.path)
+    return Unit.objects.filter(path__startswith=root.path)
 
 
 def scope_q(user: User, *, unit_field: str = "unit", org_field: str | None = None) -> Q | None:
@@ -43,9 +53,10 @@ def scope_q(user: User, *, unit_field: str = "unit", org_field: str | None = Non
         return Q(**{f"{org_field}_id": user.organisation_id})
     if user.is_superuser or (user.role == Role.ADMIN and user.unit_id is None):
         return None
-    if user.unit is None:
+    root = jurisdiction(user)
+    if root is None:
         return Q(pk__in=[])
-    return Q(**{f"{unit_field}__path__startswith": user.unit.path})
+    return Q(**{f"{unit_field}__path__startswith": root.path})
 
 
 def for_user[M: Model](
@@ -61,4 +72,5 @@ def user_covers_unit(user: User, unit: Unit) -> bool:
         return False
     if user.is_superuser or (user.role == Role.ADMIN and user.unit_id is None):
         return True
-    return user.unit is not None and unit.path.startswith(user.unit.path)
+    root = jurisdiction(user)
+    return root is not None and unit.path.startswith(root.path)

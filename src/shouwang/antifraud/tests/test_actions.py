@@ -229,3 +229,19 @@ def test_blocklist_confirm_and_remove(cast):
         "fraud.blocklist_add",
         "fraud.blocklist_remove",
     ]
+
+
+def test_a_centre_works_for_the_whole_area_above_it(cast: Cast) -> None:
+    from shouwang.antifraud.queries import reports_for_user
+    from shouwang.orgs.actions import do_create_unit, do_create_user
+    from shouwang.orgs.choices import Role, UnitKind
+
+    centre = do_create_unit(
+        code="990100900", name="反诈中心", kind=UnitKind.CENTRE, parent=cast.city, actor=None
+    )
+    analyst = do_create_user(
+        username="zhou", password="x", role=Role.FRAUD_ANALYST, unit=centre, actor=None
+    )
+    report = register(cast)
+    assert list(reports_for_user(analyst)) == [report]
+    assert list(reports_for_user(cast.charlie)) == []
