@@ -21,20 +21,32 @@ from shouwang.engines.tracing.model import (
     TraceResult,
     TraceStats,
 )
+from shouwang.engines.tracing.statements import (
+    ColumnMapping,
+    MappingError,
+    StatementError,
+    StatementErrors,
+    read_statement,
+)
 
 __all__ = [
     "CASH_OUT_CHANNELS",
     "RULES",
     "CashOut",
+    "ColumnMapping",
     "Flow",
     "Holding",
     "Ledger",
+    "MappingError",
     "ParameterError",
     "Rule",
     "Start",
+    "StatementError",
+    "StatementErrors",
     "TraceResult",
     "TraceStats",
     "TracingError",
     "TransactionsError",
+    "read_statement",
     "trace",
 ]

@@ -32,11 +32,15 @@ def local_session() -> Any:
 
     # Workers must run the driver's Python: PySpark refuses mixed minor versions.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     return (
         SparkSession.builder.master("local[2]")
         .appName("shouwang-tracing")
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
@@ -78,7 +82,7 @@ class SparkSelector:
         for column in OPTIONAL_COLUMNS:
             if column not in names:
                 frame = frame.selectExpr("*", f"CAST(NULL AS STRING) AS {column}")
-        frame.createOrReplaceTempView("tr_txns")
+        frame.cache().createOrReplaceTempView("tr_txns")  # every round reads it again
         integer = names["from_account"] in {"long", "integer", "short", "byte"}
         return cls(spark, integer)
 

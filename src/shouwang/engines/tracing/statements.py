@@ -1,0 +1,269 @@
+"""Bank statements (银行流水, CSV or Excel .xlsx) into rows of the transactions table.
+
+Every bank lays its statement out differently; a ``ColumnMapping`` says where each field is,
+and the platform saves one per bank (``to_dict`` / ``from_dict``). Reading is all-or-nothing:
+every problem is collected with its row (the spreadsheet row number, header included) and
+column, and ``StatementErrors`` is raised with all of them; nothing is returned.
+"""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa  # type: ignore[import-untyped]
+
+from shouwang.engines.tracing.errors import TracingError
+from shouwang.engines.tracing.model import CASH_OUT_CHANNELS
+
+# Stop collecting after this many problems: a wrong mapping fails every row the same way.
+MAX_ERRORS = 100
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Where the fields of one bank's statement are. Column values are header texts.
+
+    The statement belongs to one account: ``account`` names its column, or ``account_number``
+    gives it when only the file's title says it. Direction comes from the ``direction`` column
+    (``debit_values`` / ``credit_values``) or, without one, from the sign of the amount
+    (negative is money out when ``negative_is_debit``). ``channel_values`` maps the bank's
+    wording (e.g. ``ATM取款``) to the engine's channels (``atm``, ``merchant``, ``crypto``).
+    """
+
+    bank: str
+    time: str
+    amount: str
+    counterparty: str
+    account: str | None = None
+    account_number: str | None = None
+    direction: str | None = None
+    debit_values: tuple[str, ...] = ("借", "支出", "支", "出", "D", "DR", "debit", "out")
+    credit_values: tuple[str, ...] = ("贷", "收入", "收", "入", "C", "CR", "credit", "in")
+    negative_is_debit: bool = True
+    date_format: str = "%Y-%m-%d %H:%M:%S"
+    txn_id: str | None = None
+    channel: str | None = None
+    channel_values: dict[str, str] = field(default_factory=dict)
+    counterparty_bank: str | None = None
+    header_row: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["debit_values"] = list(self.debit_values)
+        data["credit_values"] = list(self.credit_values)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ColumnMapping:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise MappingError(unknown[0])
+        values = dict(data)
+        for key in ("debit_values", "credit_values"):
+            if key in values:
+                values[key] = tuple(values[key])
+        try:
+            mapping = cls(**values)
+        except TypeError as exc:
+            raise MappingError(str(exc)) from exc
+        if not mapping.account and not mapping.account_number:
+            raise MappingError("account")
+        return mapping
+
+
+class MappingError(TracingError):
+    """A saved mapping is not a valid ``ColumnMapping``: ``field`` names the offending key."""
+
+    def __init__(self, field_name: str) -> None:
+        super().__init__(f"invalid mapping field: {field_name}")
+        self.field = field_name
+
+
+@dataclass(frozen=True)
+class StatementError:
+    """One problem: ``problem`` is ``missing_column``, ``missing_value``, ``bad_time``,
+    ``bad_amount``, ``bad_direction``, ``no_rows`` or ``unreadable``."""
+
+    row: int
+    column: str | None
+    problem: str
+    value: str = ""
+
+
+class StatementErrors(TracingError):
+    def __init__(self, errors: list[StatementError]) -> None:
+        first = errors[0]
+        super().__init__(f"{len(errors)} problem(s), first: row {first.row} {first.problem}")
+        self.errors = errors
+
+
+_SCHEMA = pa.schema(
+    [
+        ("txn_id", pa.string()),
+        ("from_account", pa.string()),
+        ("to_account", pa.string()),
+        ("amount", pa.float64()),
+        ("time", pa.timestamp("us")),
+        ("channel", pa.string()),
+        ("bank", pa.string()),
+    ]
+)
+
+
+def read_statement(path: str | Path, mapping: ColumnMapping) -> pa.Table:
+    """The statement's rows as a transactions table (the engine's columns), or every problem."""
+    if not mapping.account and not mapping.account_number:
+        raise MappingError("account")
+    path = Path(path)
+    try:
+        lines = list(_xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(path))
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        raise StatementErrors([StatementError(0, None, "unreadable", str(exc))]) from exc
+    header_at = mapping.header_row
+    if len(lines) < header_at:
+        raise StatementErrors([StatementError(header_at, None, "no_rows")])
+    header = [str(h).strip() if h is not None else "" for h in lines[header_at - 1]]
+    wanted = [
+        mapping.time, mapping.amount, mapping.counterparty, mapping.account, mapping.direction,
+        mapping.txn_id, mapping.channel, mapping.counterparty_bank,
+    ]  # fmt: skip
+    missing = [c for c in wanted if c is not None and c not in header]
+    if missing:
+        raise StatementErrors([StatementError(header_at, c, "missing_column") for c in missing])
+    index = {name: i for i, name in enumerate(header)}
+    out: dict[str, list[Any]] = {name: [] for name in _SCHEMA.names}
+    errors: list[StatementError] = []
+    for number, cells in enumerate(lines[header_at:], start=header_at + 1):
+        if all(c is None or str(c).strip() == "" for c in cells):
+            continue
+        record = _Record(number, cells, index, errors)
+        _convert(record, mapping, out)
+        if len(errors) >= MAX_ERRORS:
+            break
+    if errors:
+        raise StatementErrors(errors)
+    if not out["txn_id"]:
+        raise StatementErrors([StatementError(header_at + 1, None, "no_rows")])
+    return pa.table(out, schema=_SCHEMA)
+
+
+@dataclass
+class _Record:
+    number: int
+    cells: list[Any]
+    index: dict[str, int]
+    errors: list[StatementError]
+
+    def get(self, column: str | None) -> Any:
+        if column is None:
+            return None
+        i = self.index[column]
+        value = self.cells[i] if i < len(self.cells) else None
+        if isinstance(value, str):
+            value = value.strip()
+        return None if value == "" else value
+
+    def fail(self, column: str | None, problem: str, value: Any = "") -> None:
+        self.errors.append(StatementError(self.number, column, problem, str(value or "")))
+
+
+def _convert(record: _Record, mapping: ColumnMapping, out: dict[str, list[Any]]) -> None:
+    failed = len(record.errors)
+    own = record.get(mapping.account) if mapping.account else mapping.account_number
+    if own is None:
+        record.fail(mapping.account, "missing_value")
+    when = _time(record.get(mapping.time), mapping.date_format)
+    if when is None:
+        record.fail(mapping.time, "bad_time", record.get(mapping.time))
+    amount = _amount(record.get(mapping.amount))
+    if amount is None:
+        record.fail(mapping.amount, "bad_amount", record.get(mapping.amount))
+    debit = _is_debit(record, mapping, amount)
+    raw_channel = record.get(mapping.channel)
+    channel = mapping.channel_values.get(str(raw_channel), raw_channel) if raw_channel else None
+    channel = str(channel).lower() if channel is not None else None
+    other = record.get(mapping.counterparty)
+    if other is None and channel in CASH_OUT_CHANNELS:
+        other = channel  # cash withdrawals and card payments name no account
+    if other is None:
+        record.fail(mapping.counterparty, "missing_value")
+    if len(record.errors) > failed or amount is None or amount == 0 or debit is None:
+        return  # a zero amount moves no money: notices of interest, failed attempts
+    serial = record.get(mapping.txn_id)
+    out["txn_id"].append(str(serial) if serial else f"{mapping.bank}:{own}:{record.number}")
+    out["from_account"].append(str(own) if debit else str(other))
+    out["to_account"].append(str(other) if debit else str(own))
+    out["amount"].append(float(abs(amount)))
+    out["time"].append(when)
+    out["channel"].append(channel)
+    other_bank = record.get(mapping.counterparty_bank)
+    out["bank"].append((str(other_bank) if other_bank else None) if debit else mapping.bank)
+
+
+def _is_debit(record: _Record, mapping: ColumnMapping, amount: Decimal | None) -> bool | None:
+    if mapping.direction is None:
+        return None if amount is None else (amount < 0) == mapping.negative_is_debit
+    raw = record.get(mapping.direction)
+    text = str(raw) if raw is not None else ""
+    if text in mapping.debit_values:
+        return True
+    if text in mapping.credit_values:
+        return False
+    record.fail(mapping.direction, "bad_direction", raw)
+    return None
+
+
+def _time(value: Any, date_format: str) -> datetime | None:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(str(value), date_format)
+    except ValueError:
+        return None
+
+
+def _amount(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    text = str(value).replace(",", "").replace("¥", "").replace("￥", "").replace(" ", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() else None
+
+
+def _csv_rows(path: Path) -> Iterator[list[Any]]:
+    raw = path.read_bytes()
+    # Chinese banks export GB 18030 as often as UTF-8 (with or without a byte-order mark).
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValueError("neither UTF-8 nor GB 18030")
+    yield from csv.reader(text.splitlines())
+
+
+def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            yield list(row)
+    finally:
+        book.close()

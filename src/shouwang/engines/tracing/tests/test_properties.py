@@ -1,0 +1,103 @@
+"""Properties that hold on any table: conservation, time order, poison covers FIFO."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from shouwang.engines.tracing import Start, trace
+from shouwang.engines.tracing.tests.tables import at
+
+ACCOUNTS = ["A", "B", "C", "D", "E", "F"]
+
+rows = st.lists(
+    st.tuples(
+        st.sampled_from(ACCOUNTS),
+        st.sampled_from(ACCOUNTS),
+        st.integers(1, 2000),
+        st.integers(0, 40),  # minutes: equal times are frequent on purpose
+        st.sampled_from(["transfer", "transfer", "transfer", "atm"]),
+    ).filter(lambda r: r[0] != r[1]),
+    min_size=1,
+    max_size=40,
+)
+starts = st.lists(
+    st.tuples(st.sampled_from(ACCOUNTS[:3]), st.integers(1, 3000), st.integers(0, 20)),
+    min_size=1,
+    max_size=2,
+)
+hops = st.integers(1, 4)
+
+
+def to_table(drawn):
+    return pa.table(
+        {
+            "txn_id": [f"t{i:03d}" for i in range(len(drawn))],
+            "from_account": [r[0] for r in drawn],
+            "to_account": [r[1] for r in drawn],
+            "amount": [float(r[2]) for r in drawn],
+            "time": pa.array([at(r[3]) for r in drawn], pa.timestamp("us")),
+            "channel": [r[4] for r in drawn],
+        }
+    )
+
+
+def run(drawn, drawn_starts, rule, max_hops):
+    return trace(
+        to_table(drawn),
+        [Start(a, float(x), at(m)) for a, x, m in drawn_starts],
+        rule=rule,
+        max_hops=max_hops,
+        window=timedelta(hours=1),
+        min_amount=0.0,
+    )
+
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(rows, starts, hops, st.sampled_from(["fifo", "haircut"]))
+def test_victim_money_is_conserved(drawn, drawn_starts, max_hops, rule):
+    result = run(drawn, drawn_starts, rule, max_hops)
+    total = sum(float(x) for _, x, _ in drawn_starts)
+    accounted = (
+        sum(h.amount for h in result.holdings)
+        + sum(c.amount for c in result.cash_outs)
+        + result.beyond_limits
+    )
+    assert accounted == pytest.approx(total, rel=1e-9, abs=1e-6)
+    for flow in result.flows:
+        assert 0 < flow.attributed <= flow.amount + 1e-9
+
+
+@SETTINGS
+@given(rows, starts, hops, st.sampled_from(["fifo", "haircut", "poison"]))
+def test_no_hop_goes_back_in_time(drawn, drawn_starts, max_hops, rule):
+    result = run(drawn, drawn_starts, rule, max_hops)
+    arrivals: dict[str, list] = {}
+    for s in result.starts:
+        arrivals.setdefault(s.account, []).append((s.time, 0))
+    for flow in result.flows:
+        arrivals.setdefault(flow.to_account, []).append((flow.time, flow.hop))
+    for flow in result.flows:
+        if flow.hop == 0:
+            continue
+        # the money it carries reached the sender earlier (or at the same instant) one hop before
+        assert any(t <= flow.time and h == flow.hop - 1 for t, h in arrivals[flow.from_account]), (
+            flow
+        )
+        assert flow.hop <= max_hops
+
+
+@SETTINGS
+@given(rows, starts, hops)
+def test_poison_reaches_every_account_fifo_reaches(drawn, drawn_starts, max_hops):
+    fifo = run(drawn, drawn_starts, "fifo", max_hops)
+    poison = run(drawn, drawn_starts, "poison", max_hops)
+    assert fifo.accounts() <= poison.accounts()
+    assert {f.txn_id for f in fifo.flows} <= {f.txn_id for f in poison.flows}
