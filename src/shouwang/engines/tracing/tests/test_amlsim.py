@@ -50,8 +50,8 @@ def edges():
 def ledger(edges, where):
     return Ledger.load(
         edges.sql(
-            "SELECT id AS txn_id, src AS from_account, dst AS to_account, amount, t AS time "
-            f"FROM e WHERE {where}"  # noqa: S608
+            "SELECT id AS txn_id, src AS from_account, dst AS to_account, amount, t AS time "  # noqa: S608
+            f"FROM e WHERE {where}"
         )
     )
 

@@ -1,0 +1,142 @@
+"""Bank statements (银行流水) in, transactions out, or every problem with its row and column."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+from openpyxl import Workbook
+
+from shouwang.engines.tracing import (
+    ColumnMapping,
+    MappingError,
+    Start,
+    StatementErrors,
+    read_statement,
+    trace,
+)
+
+MAPPING = ColumnMapping(
+    bank="工商银行",
+    account="本方账号",
+    time="交易时间",
+    amount="交易金额",
+    direction="借贷标志",
+    counterparty="对方账号",
+    counterparty_bank="对方行名",
+    txn_id="流水号",
+    channel="摘要",
+    channel_values={"ATM取款": "atm"},
+)
+HEADER = "流水号,本方账号,交易时间,借贷标志,交易金额,对方账号,对方行名,摘要"
+GOOD = [
+    'S1,6222001,2025-03-01 09:00:00,贷,"50,000.00",6217999,建设银行,转账',
+    "S2,6222001,2025-03-01 09:20:00,借,30000.00,6228123,农业银行,转账",
+    "S3,6222001,2025-03-01 09:40:00,借,5000,,,ATM取款",
+]
+
+
+def write_csv(tmp_path, lines, encoding="utf-8"):
+    path = tmp_path / "statement.csv"
+    path.write_bytes("\n".join([HEADER, *lines]).encode(encoding))
+    return path
+
+
+def test_a_csv_statement_becomes_transactions(tmp_path):
+    rows = read_statement(write_csv(tmp_path, GOOD), MAPPING).to_pylist()
+    assert [(r["from_account"], r["to_account"], r["amount"], r["bank"]) for r in rows] == [
+        ("6217999", "6222001", 50000.0, "工商银行"),
+        ("6222001", "6228123", 30000.0, "农业银行"),
+        ("6222001", "atm", 5000.0, None),
+    ]
+    assert rows[0]["time"] == datetime(2025, 3, 1, 9, 0)
+    assert [r["channel"] for r in rows] == ["转账", "转账", "atm"]
+
+
+def test_gb18030_files_are_read(tmp_path):
+    rows = read_statement(write_csv(tmp_path, GOOD, "gb18030"), MAPPING)
+    assert rows.num_rows == 3
+
+
+def test_an_excel_statement_with_a_title_row_and_signed_amounts(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["账户明细 6222001"])
+    sheet.append(["时间", "金额", "对方账号"])
+    sheet.append([datetime(2025, 3, 1, 9, 0), 800.5, "6217999"])
+    sheet.append([datetime(2025, 3, 1, 9, 5), -800.5, "6228123"])
+    book.save(tmp_path / "s.xlsx")
+    mapping = ColumnMapping(
+        bank="招商银行", account_number="6222001", time="时间", amount="金额",
+        counterparty="对方账号", header_row=2,
+    )  # fmt: skip
+    rows = read_statement(tmp_path / "s.xlsx", mapping).to_pylist()
+    assert [(r["from_account"], r["to_account"]) for r in rows] == [
+        ("6217999", "6222001"),
+        ("6222001", "6228123"),
+    ]
+    assert rows[1]["txn_id"] == "招商银行:6222001:4"
+
+
+def test_every_bad_cell_is_reported_by_row_and_column_and_nothing_is_returned(tmp_path):
+    lines = [
+        GOOD[0],
+        "S2,6222001,2025/03/01 09:20,借,30000.00,6228123,农业银行,转账",
+        "S3,6222001,2025-03-01 09:40:00,出借,abc,6228123,农业银行,转账",
+        "S4,6222001,2025-03-01 09:50:00,借,10,,,转账",
+    ]
+    with pytest.raises(StatementErrors) as caught:
+        read_statement(write_csv(tmp_path, lines), MAPPING)
+    assert [(e.row, e.column, e.problem) for e in caught.value.errors] == [
+        (3, "交易时间", "bad_time"),
+        (4, "交易金额", "bad_amount"),
+        (4, "借贷标志", "bad_direction"),
+        (5, "对方账号", "missing_value"),
+    ]
+    assert caught.value.errors[0].value == "2025/03/01 09:20"
+
+
+def test_a_missing_column_is_named_at_the_header_row(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("流水号,交易时间\nS1,2025-03-01 09:00:00\n")
+    with pytest.raises(StatementErrors) as caught:
+        read_statement(path, MAPPING)
+    assert {(e.row, e.column, e.problem) for e in caught.value.errors} >= {
+        (1, "交易金额", "missing_column"),
+        (1, "对方账号", "missing_column"),
+    }
+
+
+def test_an_unreadable_workbook_is_one_clear_error(tmp_path):
+    (tmp_path / "s.xlsx").write_bytes(b"not a workbook")
+    with pytest.raises(StatementErrors) as caught:
+        read_statement(tmp_path / "s.xlsx", MAPPING)
+    assert caught.value.errors[0].problem == "unreadable"
+
+
+def test_the_mapping_survives_json_and_rejects_unknown_keys():
+    saved = json.loads(json.dumps(MAPPING.to_dict()))
+    assert ColumnMapping.from_dict(saved) == MAPPING
+    with pytest.raises(MappingError) as caught:
+        ColumnMapping.from_dict({**saved, "colour": "red"})
+    assert caught.value.field == "colour"
+
+
+def test_statements_of_two_banks_trace_together(tmp_path):
+    import pyarrow as pa
+
+    first = read_statement(write_csv(tmp_path, GOOD), MAPPING)
+    second_path = tmp_path / "second.csv"
+    second_path.write_text(
+        f"{HEADER}\nT1,6228123,2025-03-01 10:00:00,借,30000,6230555,中国银行,转账\n"
+    )
+    second = read_statement(second_path, MAPPING)
+    result = trace(
+        pa.concat_tables([first, second]), Start("6222001", 50000, datetime(2025, 3, 1, 9))
+    )
+    assert [(h.account, h.amount) for h in result.holdings] == [
+        ("6230555", 30000.0),
+        ("6222001", 15000.0),
+    ]
+    assert [c.amount for c in result.cash_outs] == [5000.0]
