@@ -20,8 +20,10 @@ from shouwang.audit.models import AuditEvent
 from shouwang.cases.models import Case, CaseTransition, Evidence
 from shouwang.demo.campaigns import make_campaigns, work_time
 from shouwang.demo.city import build_city
+from shouwang.demo.fraud import make_fraud
 from shouwang.demo.hazards import CAMPAIGN_SHARE, HAZARDS_PER_SCALE, HazardWriter
 from shouwang.demo.history import History
+from shouwang.demo.incidents import make_incidents
 from shouwang.demo.plan import CityShape, plan_city
 from shouwang.demo.rawsql import reset_sequences
 from shouwang.hazards.models import Hazard
@@ -75,7 +77,11 @@ def load_demo(
         finds = make_campaigns(city, rng, now, history, round(total * CAMPAIGN_SHARE))
         writer = HazardWriter(city, rng, now, history)
         writer.write(writer.slots(total, finds), progress)
+        # Incidents draw on their own Random: the hazards above stay as they were.
+        make_incidents(city, Random(seed + 1), now, scale)
         reset_sequences([Case, CaseTransition, Evidence, AuditEvent])
+        # Fraud reports go through the actions (ordinary ids), after the hand-numbered rows.
+        make_fraud(rng, now, scale)
     return DemoSummary(
         seed=seed,
         scale=scale,

@@ -12,9 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import ValidationError as PydanticValidationError
 
-from shouwang.engines.hotspots import MODELS
 from shouwang.incidents.filters import IncidentFilter
-from shouwang.incidents.forecasting import DEFAULT_CELL_M, DEFAULT_MODEL, HORIZONS
+from shouwang.incidents.forecasting import DEFAULT_CELL_M, DEFAULT_MODEL, HORIZONS, PAGE_MODELS
 
 _LISTS = {"category", "source"}
 _FIELDS = {"date_from", "date_to", "category", "unit", "source"}
@@ -83,7 +82,7 @@ def parse_forecast(params: QueryDict) -> tuple[ForecastParams, list[str]]:
             start=start,
             horizon_days=choice("horizon", HORIZONS, 7, int),
             cell_m=float(choice("cell", CELL_SIZES, int(DEFAULT_CELL_M), int)),
-            model=choice("model", MODELS, DEFAULT_MODEL),
+            model=choice("model", PAGE_MODELS, DEFAULT_MODEL),
             flag=choice("flag", tuple(FLAG_SHARES), "1"),
         ),
         errors,

@@ -132,7 +132,7 @@ class ForecastIn(Schema):
     start: date | None = Field(None, description="first day of the window; default today")
     horizon: int = Field(7, description="days: 7, 14 or 30")
     cell: int = Field(250, description="cell side in metres: 150, 250 or 500")
-    model: str = Field("best", description="a model of the hotspots engine")
+    model: str = Field("prospective", description="a model of the hotspots engine")
     flag: str = Field("1", description="percent of the area flagged: 1 or 5")
     category: list[str] = Field(default_factory=list)
 

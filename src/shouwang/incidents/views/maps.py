@@ -13,9 +13,8 @@ from django.views.decorators.http import require_GET
 
 from shouwang.common.htmx import render_page_or_partial
 from shouwang.common.paging import CappedPaginator
-from shouwang.engines.hotspots import MODELS
 from shouwang.incidents.concentration import concentration
-from shouwang.incidents.forecasting import HORIZONS, NoArea, make_forecast
+from shouwang.incidents.forecasting import HORIZONS, PAGE_MODELS, NoArea, make_forecast
 from shouwang.incidents.geojson import (
     GEOJSON_TYPE,
     boundary_features,
@@ -69,7 +68,7 @@ def incident_map(request: HttpRequest) -> HttpResponse:
         "errors": errors + forecast_errors,
         "units": unit_choices(actor),
         "categories": category_choices(),
-        "models": MODELS,
+        "models": PAGE_MODELS,
         "horizons": HORIZONS,
         "cell_sizes": CELL_SIZES,
         "report": report,
