@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
-from . import kde, naive, prospective, sepp
+from . import blend, kde, naive, prospective, sepp
 from .errors import InvalidWindow, UnknownModel
 from .events import Events, as_time
 from .grid import Grid
@@ -25,9 +25,10 @@ _REGISTRY: dict[str, Model] = {
     "kde": kde.retrospective,
     "prospective": prospective.prospective,
     "sepp": sepp.grid_sepp,
+    "blend": blend.blend,
 }
 # "best" is the model the benchmark supports; it resolves to a registered model.
-_BEST = "naive_all"
+_BEST = "blend"
 
 MODELS: tuple[str, ...] = (*_REGISTRY, "best")
 
