@@ -22,16 +22,20 @@ from .errors import (
 from .events import Events
 from .forecast import MODELS, as_horizon, forecast
 from .grid import Grid, SquareGrid
+from .h3grid import H3Grid
+from .projection import Projection
 
 __all__ = [
     "MODELS",
     "Events",
     "Grid",
+    "H3Grid",
     "HotspotError",
     "InputFileError",
     "InvalidEvents",
     "InvalidGrid",
     "InvalidWindow",
+    "Projection",
     "SquareGrid",
     "UnknownModel",
     "as_horizon",

@@ -106,9 +106,14 @@ def relative_gain(model: Sequence[Score], baseline: Sequence[Score], index: IntA
     hits_b = np.array([s.hits for s in baseline])
     totals = np.array([s.total for s in model])
     everything = np.arange(len(model))
-    ratio = _pooled_rate(hits_m, totals, everything) / _pooled_rate(hits_b, totals, everything)
-    draws = _pooled_rate(hits_m, totals, index) / _pooled_rate(hits_b, totals, index) - 1.0
-    low, high = np.nanpercentile(draws, [2.5, 97.5])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = _pooled_rate(hits_m, totals, everything) / _pooled_rate(hits_b, totals, everything)
+        draws = _pooled_rate(hits_m, totals, index) / _pooled_rate(hits_b, totals, index) - 1.0
+    # A resample in which the baseline caught nothing has no ratio; it is left out.
+    draws = draws[np.isfinite(draws)]
+    if draws.size == 0 or not np.isfinite(ratio):
+        return Interval(float("nan"), float("nan"), float("nan"))
+    low, high = np.percentile(draws, [2.5, 97.5])
     return Interval(float(ratio) - 1.0, float(low), float(high))
 
 

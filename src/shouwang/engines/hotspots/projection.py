@@ -7,6 +7,7 @@ its data. A caller may also name the metric CRS, which is how two sources are pu
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +26,12 @@ def crs_of(value: str | int) -> pyproj.CRS:
         return pyproj.CRS.from_user_input(text)
     except pyproj.exceptions.CRSError as exc:
         raise InvalidEvents(f"unknown CRS {value!r}", problem="crs", crs=str(value)) from exc
+
+
+@functools.lru_cache(maxsize=32)
+def _transformer(source: pyproj.CRS, target: pyproj.CRS) -> pyproj.Transformer:
+    """Transformers are slow to build and reused for every batch of points."""
+    return pyproj.Transformer.from_crs(source, target, always_xy=True)
 
 
 def utm_zone(lon: float, lat: float) -> pyproj.CRS:
@@ -59,13 +66,21 @@ class Projection:
     def to_metres(self, x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
         if self.source == self.metric:
             return np.asarray(x, float) * self.scale, np.asarray(y, float) * self.scale
-        forward = pyproj.Transformer.from_crs(self.source, self.metric, always_xy=True)
+        forward = _transformer(self.source, self.metric)
         mx, my = forward.transform(np.asarray(x, float), np.asarray(y, float))
         return np.asarray(mx, dtype=np.float64), np.asarray(my, dtype=np.float64)
 
+    def to_metres_from_lonlat(
+        self, lon: FloatArray, lat: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        """WGS-84 longitude and latitude to the grid's metres."""
+        forward = _transformer(pyproj.CRS.from_user_input(WGS84), self.metric)
+        mx, my = forward.transform(np.asarray(lon, float), np.asarray(lat, float))
+        return np.asarray(mx, float) * self.scale, np.asarray(my, float) * self.scale
+
     def to_lonlat(self, x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Metres of the grid back to WGS-84 longitude and latitude (GeoJSON's order)."""
-        back = pyproj.Transformer.from_crs(self.metric, WGS84, always_xy=True)
+        back = _transformer(self.metric, pyproj.CRS.from_user_input(WGS84))
         sx = np.asarray(x, float) / self.scale
         sy = np.asarray(y, float) / self.scale
         lon, lat = back.transform(sx, sy)
