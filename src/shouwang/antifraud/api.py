@@ -40,6 +40,7 @@ from shouwang.antifraud.schemas import (
     RequestOut,
 )
 from shouwang.audit.log import record
+from shouwang.cases.actions import do_close_case
 from shouwang.common.paging import capped_count
 from shouwang.hazards.schemas import ERRORS, PageIn
 from shouwang.orgs.models import Unit, User
@@ -115,6 +116,17 @@ def list_reports(
 @router.get("/reports/{int:report_id}", response=_responses(200, ReportOut), summary="A report")
 def get_report(request: HttpRequest, report_id: int) -> ReportOut:
     report = access_report(_actor(request), report_id)
+    return ReportOut.of(report, _requests_of(report))
+
+
+@router.post(
+    "/reports/{int:report_id}/close", response=_responses(200, ReportOut), summary="Close a report"
+)
+def close_report(request: HttpRequest, report_id: int, payload: NoteIn) -> ReportOut:
+    """结案: the centre has done what it can. Open requests stay as they are."""
+    actor = _actor(request)
+    report = access_report(actor, report_id)
+    do_close_case(report, note=payload.note, actor=actor)
     return ReportOut.of(report, _requests_of(report))
 
 

@@ -15,6 +15,7 @@ FRAUD_KIND = register_kind(
             FraudGrade.MINOR: 60 * 24,
         },
         search_fields=("ack_number", "narrative"),
+        closes_directly=True,
         caps={
             "view": Cap.FRAUD_VIEW,
             "register": Cap.FRAUD_REPORT,

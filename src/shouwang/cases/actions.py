@@ -307,6 +307,29 @@ def do_cancel_case(case: Case, *, reason: str, actor: User) -> Case:
 
 
 @transaction.atomic
+def do_close_case(case: Case, *, note: str, actor: User, now: datetime | None = None) -> Case:
+    """Close a case whose kind has no rectification step (a fraud report is closed when the
+    centre has done what it can: 结案). Kinds with rectification close through verification."""
+    require(actor, case, "manage")
+    if not get_kind(case.kind).closes_directly:
+        raise ActionError(_("此类案件须经核查后销号。"), code="bad_kind")
+    if len(note.strip()) < 2:
+        raise ValidationError({"note": _("请填写结案说明。")}, code="required")
+    now = now or timezone.now()
+    _move(
+        case,
+        CaseAction.CLOSE,
+        OPEN_STATES,
+        CaseState.CLOSED,
+        actor=actor,
+        note=note,
+        now=now,
+        updates={"closed_at": now, "closed_by": actor},
+    )
+    return case
+
+
+@transaction.atomic
 def do_add_evidence(
     case: Case, *, upload: UploadedFile[bytes], stage: str, actor: User
 ) -> Evidence:

@@ -26,6 +26,7 @@ class CaseAction(models.TextChoices):
     REJECT = "reject", _("核查不通过")
     REOPEN = "reopen", _("重新打开")
     CANCEL = "cancel", _("撤销")
+    CLOSE = "close", _("结案")
     ESCALATE = "escalate", _("逾期上报")
     EVIDENCE = "evidence", _("上传证据")
     EDIT = "edit", _("修改信息")

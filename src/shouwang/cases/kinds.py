@@ -19,6 +19,8 @@ class CaseKind:
     caps: dict[str, Cap] = field(default_factory=dict)
     # Fields of the domain model that the list's text search reads besides the title.
     search_fields: tuple[str, ...] = ()
+    # True for kinds closed by a decision (结案) rather than by verifying a rectification.
+    closes_directly: bool = False
 
     def reference(self, pk: int | None) -> str:
         return f"{self.prefix}{pk or 0:07d}"

@@ -20,6 +20,7 @@ from shouwang.audit.models import AuditEvent
 from shouwang.cases.models import Case, CaseTransition, Evidence
 from shouwang.demo.campaigns import make_campaigns, work_time
 from shouwang.demo.city import build_city
+from shouwang.demo.fraud import make_fraud
 from shouwang.demo.hazards import CAMPAIGN_SHARE, HAZARDS_PER_SCALE, HazardWriter
 from shouwang.demo.history import History
 from shouwang.demo.incidents import make_incidents
@@ -79,6 +80,8 @@ def load_demo(
         # Incidents draw on their own Random: the hazards above stay as they were.
         make_incidents(city, Random(seed + 1), now, scale)
         reset_sequences([Case, CaseTransition, Evidence, AuditEvent])
+        # Fraud reports go through the actions (ordinary ids), after the hand-numbered rows.
+        make_fraud(rng, now, scale)
     return DemoSummary(
         seed=seed,
         scale=scale,

@@ -21,7 +21,18 @@ DEMO_PASSWORD = "shouwang-demo"  # noqa: S105 - published in docs/demo.md, demo 
 
 
 # The logins printed by `shouwang demo`, in the order a visitor would try them.
-WELL_KNOWN = ("city", "chief", "grid", "officer", "company", "bank", "auditor", "admin")
+WELL_KNOWN = (
+    "city",
+    "chief",
+    "grid",
+    "officer",
+    "company",
+    "analyst_1",
+    "bank",
+    "desk_carrier_1",
+    "auditor",
+    "admin",
+)
 
 WHAT = {
     "city": _("指挥中心:全市隐患、看板、排查行动"),
@@ -29,7 +40,9 @@ WHAT = {
     "grid": _("网格员:登记隐患、上传照片"),
     "officer": _("民警:核查并销号"),
     "company": _("整改责任单位:查看交办给本企业的隐患、上报整改"),
+    "analyst_1": _("反诈中心:报案、协查请求、串并线索、黑名单、看板"),
     "bank": _("银行坐席:只看发给本行的请求"),
+    "desk_carrier_1": _("运营商坐席:号码封停请求"),
     "auditor": _("审计员:审计日志"),
     "admin": _("管理员:全部功能、后台"),
 }

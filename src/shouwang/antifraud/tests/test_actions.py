@@ -245,3 +245,29 @@ def test_a_centre_works_for_the_whole_area_above_it(cast: Cast) -> None:
     report = register(cast)
     assert list(reports_for_user(analyst)) == [report]
     assert list(reports_for_user(cast.charlie)) == []
+
+
+def test_close_and_cancel_a_report(cast: Cast) -> None:
+    from shouwang.cases.actions import do_cancel_case, do_close_case
+    from shouwang.hazards.actions import do_register_hazard
+
+    report = register(cast)
+    with pytest.raises(NotPermitted):
+        do_close_case(report, note="已处置完毕", actor=cast.carol)  # an officer, not a manager
+    with pytest.raises(ValidationError):
+        do_close_case(report, note="", actor=cast.alice)
+    do_close_case(report, note="资金已冻结,移交侦查", actor=cast.alice)
+    assert report.state == "closed" and report.closed_by == cast.alice
+    assert report.transitions.filter(action="close").exists()
+    with pytest.raises(ActionError):
+        do_cancel_case(report, reason="重复报案", actor=cast.alice)
+    hazard = do_register_hazard(
+        actor=cast.bob,
+        title="t",
+        category="fire",
+        description="d",
+        unit=cast.grid_a,
+        address="东门路1号",
+    )
+    with pytest.raises(ActionError):
+        do_close_case(hazard, note="不能直接结案", actor=cast.alice)

@@ -43,6 +43,7 @@ from shouwang.antifraud.queries import (
 )
 from shouwang.antifraud.stats import stop_loss_rate
 from shouwang.antifraud.views.common import actor_of, error_dict
+from shouwang.cases.actions import do_cancel_case, do_close_case
 from shouwang.common.errors import NotPermitted
 from shouwang.common.htmx import render_page_or_partial
 from shouwang.common.paging import CappedPaginator
@@ -271,6 +272,29 @@ def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def report_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Close a report (结案) or cancel it (a false or duplicate report)."""
+    actor = actor_of(request, Cap.FRAUD_MANAGE)
+    report = access_report(actor, pk)
+    try:
+        if step == "close":
+            do_close_case(report, note=request.POST.get("note", ""), actor=actor)
+        elif step == "cancel":
+            do_cancel_case(report, reason=request.POST.get("note", ""), actor=actor)
+        else:
+            raise PermissionDenied
+    except NotPermitted:
+        raise PermissionDenied from None
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已保存。"))
+    return _back(request, report)
+
+
+@login_required
+@require_POST
 def request_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """The centre withdraws a request, or records an answer a partner gave off the system."""
     actor = actor_of(request, Cap.FRAUD_MANAGE)
@@ -363,6 +387,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/", report_detail, name="report-detail"),
     path("<int:pk>/network.json", report_network, name="report-network"),
     path("<int:pk>/accept/", report_accept, name="report-accept"),
+    path("<int:pk>/<str:step>/", report_step, name="report-step"),
     path("requests/<int:pk>/<str:step>/", request_step, name="request-step"),
     path("indicators/<int:pk>/", indicator_detail, name="indicator"),
 ]
