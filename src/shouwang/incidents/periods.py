@@ -43,9 +43,9 @@ def total(daily: Mapping[date, int], start: date, end: date) -> int:
     return sum(n for day, n in daily.items() if start <= day < end)
 
 
-def change(current: int, before: int) -> float | None:
+def change(current: int, before: int | None) -> float | None:
     """The change in percent, or None when there is nothing to compare with."""
-    if before == 0:
+    if not before:
         return None
     return (current - before) / before * 100.0
 
@@ -55,8 +55,9 @@ class Comparison:
     start: date
     end: date  # exclusive
     count: int
-    previous: int  # 环比 base: the period before
-    last_year: int  # 同比 base: the same period a year earlier
+    # None when the data does not cover that whole period: a half-covered base is no base.
+    previous: int | None  # 环比 base: the period before
+    last_year: int | None  # 同比 base: the same period a year earlier
 
     @property
     def mom(self) -> float | None:
@@ -69,16 +70,26 @@ class Comparison:
         return change(self.count, self.last_year)
 
 
-def compare(daily: Mapping[date, int], start: date, period: str) -> Comparison:
+def compare(
+    daily: Mapping[date, int], start: date, period: str, covered_since: date | None = None
+) -> Comparison:
+    """Counts of the period starting at `start`, the one before and the one a year earlier;
+    a base period that starts before `covered_since` (where the data begins) is None."""
     end = period_end(start, period)
     before = shift(start, period, -1)
     year_ago = last_year(start, period)
+
+    def base(begin: date, finish: date) -> int | None:
+        if covered_since is not None and begin < covered_since:
+            return None
+        return total(daily, begin, finish)
+
     return Comparison(
         start=start,
         end=end,
         count=total(daily, start, end),
-        previous=total(daily, before, start),
-        last_year=total(daily, year_ago, period_end(year_ago, period)),
+        previous=base(before, start),
+        last_year=base(year_ago, period_end(year_ago, period)),
     )
 
 

@@ -147,8 +147,12 @@ class ComparisonOut(Schema):
     start: date
     end: date = Field(description="exclusive")
     count: int
-    previous: int = Field(description="the period before (环比 base)")
-    last_year: int = Field(description="the same period a year earlier (同比 base)")
+    previous: int | None = Field(
+        description="the period before (环比 base); null when the data does not cover it"
+    )
+    last_year: int | None = Field(
+        description="the same period a year earlier (同比 base); null when not covered"
+    )
     mom_percent: float | None = Field(description="环比")
     yoy_percent: float | None = Field(description="同比")
 

@@ -52,7 +52,7 @@ class TrendReport:
     period: str
     comparison: Comparison
     alert: WeekAlert
-    chart: list[tuple[date, int, int]]  # (period start, count, count a year earlier)
+    chart: list[tuple[date, int, int | None]]  # (period start, count, a year earlier)
     units: list[Row]
     categories: list[Row]
 
@@ -88,6 +88,8 @@ def trend_report(
     scoped = _scoped(user, flt, unit)
     first = scoped.aggregate(first=Min("occurred_at"))["first"]
     data_since = timezone.localtime(first).date() if first else today
+    # The period holding the first incident counts as covered: data rarely starts on day one.
+    covered = period_start(data_since, period)
     recent = scoped.filter(occurred_at__gte=local_midnight(since)).annotate(
         day=TruncDate("occurred_at", tzinfo=timezone.get_current_timezone())
     )
@@ -108,17 +110,31 @@ def trend_report(
     def unit_row(child: Unit) -> Row:
         daily = by_child[child.pk]
         alert = week_alert(_weekly(daily), week, data_since)
-        return Row(child.name, child.code, compare(daily, current, period), alert)
+        return Row(child.name, child.code, compare(daily, current, period, covered), alert)
 
     points = series(total, current, period, CHART_PERIODS[period])
     year_ago = dict(
         series(total, shift(current, period, -52 if period == WEEK else -12), period, len(points))
     )
     back = 52 if period == WEEK else 12
-    chart = [(s, n, year_ago.get(shift(s, period, -back), 0)) for s, n in points]
+    # Before the data begins there is no "a year earlier": a gap, not a zero.
+    chart = [
+        (
+            s,
+            n,
+            year_ago.get(shift(s, period, -back), 0)
+            if shift(s, period, -back) >= covered
+            else None,
+        )
+        for s, n in points
+    ]
     category_rows = sorted(
         (
-            Row(categories[pk].name, categories[pk].code, compare(daily, current, period))
+            Row(
+                categories[pk].name,
+                categories[pk].code,
+                compare(daily, current, period, covered),
+            )
             for pk, daily in by_category.items()
             if pk in categories
         ),
@@ -127,7 +143,7 @@ def trend_report(
     return TrendReport(
         unit=unit,
         period=period,
-        comparison=compare(total, current, period),
+        comparison=compare(total, current, period, covered),
         alert=week_alert(_weekly(total), week, data_since),
         chart=chart,
         units=[unit_row(c) for c in children],

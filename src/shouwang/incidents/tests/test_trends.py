@@ -142,3 +142,13 @@ def test_a_small_count_never_alerts() -> None:
     weekly[MONDAY] = 4
     alert = week_alert(weekly, MONDAY, SINCE)
     assert alert.upper == 0.0 and not alert.alert
+
+
+def test_a_base_before_the_data_begins_is_no_base(cast: Cast) -> None:
+    with time_machine.travel("2026-04-10 12:00 +08:00", tick=False):
+        add_incidents(cast.alice, cast.station_a, [*_at("2026-02-10", 2), *_at("2026-03-10", 3)])
+        report = trend_report(cast.alice, IncidentFilter(), cast.station_a, MONTH)
+    c = report.comparison
+    assert (c.count, c.previous, c.last_year) == (3, 2, None)
+    assert c.yoy is None and c.mom == pytest.approx(50.0)
+    assert report.chart[-1] == (date(2026, 3, 1), 3, None)  # a gap, not a zero

@@ -34,6 +34,10 @@ BASELINE = "naive_all"
 def _message(error: HotspotError) -> str:
     """The engine's structured error as a translated sentence."""
     d = error.details
+    if error.code == "input_file" and d.get("problem") == "not_found":
+        return _("找不到文件 %(path)s。") % d
+    if error.code == "input_file" and d.get("problem") == "format":
+        return _("文件 %(path)s 不是可读取的 CSV 文件。") % d
     if error.code == "input_file" and d.get("problem") == "missing":
         return _("文件 %(path)s 中没有列 %(column)s。") % d
     if error.code == "input_file":
