@@ -31,6 +31,20 @@ def _column(frame: pl.DataFrame, name: str, path: Path) -> pl.Series:
     return frame[name]
 
 
+def _read_csv(path: Path) -> pl.DataFrame:
+    """All columns as text, so that each value can be checked and reported by row."""
+    try:
+        return pl.read_csv(path, infer_schema_length=0)
+    except FileNotFoundError as exc:
+        raise InputFileError(
+            f"{path}: no such file", path=str(path), row=0, column="", problem="not_found"
+        ) from exc
+    except (pl.exceptions.PolarsError, UnicodeDecodeError) as exc:
+        raise InputFileError(
+            f"{path}: not a CSV file: {exc}", path=str(path), row=0, column="", problem="format"
+        ) from exc
+
+
 def _first_bad(ok: pl.Series) -> int:
     return int(np.flatnonzero(~ok.fill_null(False).to_numpy())[0])
 
@@ -51,7 +65,7 @@ def read_events(
     With ``skip_invalid`` rows without a usable position or time are left out and listed instead
     (open data often has incidents without coordinates).
     """
-    frame = pl.read_csv(path, infer_schema_length=0)
+    frame = _read_csv(path)
     skipped: tuple[int, ...] = ()
     if skip_invalid:
         usable = pl.lit(True)
@@ -98,7 +112,7 @@ def read_boundary(
     path: Path, projection: Projection, *, x_col: str = "x", y_col: str = "y"
 ) -> shapely.Polygon:
     """A boundary ring (CSV of vertices in the events' source CRS) as a polygon in metres."""
-    frame = pl.read_csv(path, infer_schema_length=0)
+    frame = _read_csv(path)
     xs = _column(frame, x_col, path).cast(pl.Float64, strict=False)
     ys = _column(frame, y_col, path).cast(pl.Float64, strict=False)
     ok = xs.is_not_null() & ys.is_not_null()

@@ -92,3 +92,9 @@ def test_boundary_masks_the_cells_outside_it(tmp_path: Path) -> None:
     assert grid.cell_of(np.array([150.0]), np.array([850.0]))[0] == -1
     assert grid.cell_of(np.array([850.0]), np.array([150.0]))[0] >= 0
     assert shapely.box(*grid.cell_bounds(int(np.flatnonzero(grid.active)[0]))).intersects(boundary)
+
+
+def test_a_missing_file_is_a_typed_error(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError) as info:
+        read_events(tmp_path / "nope.csv", "2913")
+    assert info.value.details["problem"] == "not_found"
