@@ -74,7 +74,8 @@ class Attribution:
     # account -> (amount held, hop at which the money first reached it, bank)
     held: dict[str, tuple[float, int, str | None]] = field(default_factory=dict)
     beyond_limits: float = 0.0
-    # accounts outside the candidate set that received enough to be followed: account -> hop
+    # accounts outside the candidate set that received enough to be followed:
+    # account -> time the victim money first reached it
     to_follow: dict[str, int] = field(default_factory=dict)
 
 
@@ -151,15 +152,19 @@ class _Account:
 def attribute(
     rows: list[Row],
     seeds: list[Seed],
-    fetched: set[str],
+    since: dict[str, int],
     rule: Rule,
     max_hops: int,
     min_amount: float,
 ) -> Attribution:
-    """Replay ``rows`` (sorted by ``Row.order``) for the accounts in ``fetched``."""
+    """Replay ``rows`` (sorted by ``Row.order``) for the accounts in ``since``.
+
+    ``since`` says from when each account's transactions were read: an account's own history
+    starts there, whatever other accounts' rows bring along from earlier.
+    """
     result = Attribution()
-    state: dict[str, _Account] = {a: _Account() for a in fetched}
-    outside: dict[str, tuple[float, int]] = {}  # account -> (victim money, hop)
+    state: dict[str, _Account] = {a: _Account() for a in since}
+    outside: dict[str, tuple[float, int, int]] = {}  # account -> (victim money, hop, first time)
     bank_of: dict[str, str | None] = {}
     seed_rows = {s.txn_id: s for s in seeds if s.txn_id is not None}
     placed = sorted((s for s in seeds if s.txn_id is None), key=lambda s: s.time)
@@ -171,14 +176,23 @@ def attribute(
             state[seed.account].credit(rule, seed.amount, seed.amount, 0)
             next_placed += 1
         sender = state.get(row.frm)
+        if sender and row.time < since[row.frm] and sender.hop < 0:
+            sender = None  # before its history starts, and it holds no victim money yet
         victim, hop = sender.debit(rule, row.amount) if sender else (0.0, -1)
         hop += 1
         matched = seed_rows.get(row.txn_id)
         if matched is not None and matched.account == row.to:
+            # The victim's payment, as the table has it. Should its sender hold victim money
+            # of another start too, the row carries what it can and the rest is placed.
+            overflow = victim + matched.amount - row.amount
+            if overflow > _EPS:
+                state[row.to].credit(rule, overflow, overflow, 0)
             victim, hop = min(row.amount, victim + matched.amount), 0
         if victim <= _EPS:
             victim = 0.0
         receiver = state.get(row.to)
+        if receiver and row.time < since[row.to] and victim <= _EPS:
+            receiver = None  # victim money is always taken in; other money only in its history
         if row.bank is not None:
             bank_of[row.to] = row.bank
         if victim == 0.0:
@@ -197,8 +211,8 @@ def attribute(
         if receiver:
             receiver.credit(rule, row.amount, victim, hop)
         else:
-            got = outside.setdefault(row.to, (0.0, hop))
-            outside[row.to] = (got[0] + victim, min(got[1], hop))
+            got = outside.setdefault(row.to, (0.0, hop, row.time))
+            outside[row.to] = (got[0] + victim, min(got[1], hop), got[2])
 
     for seed in placed[next_placed:]:
         state[seed.account].credit(rule, seed.amount, seed.amount, 0)
@@ -206,8 +220,8 @@ def attribute(
         amount = acct.holds(rule)
         if amount > _EPS:
             result.held[account] = (amount, max(acct.hop, 0), bank_of.get(account))
-    for account, (amount, hop) in outside.items():
+    for account, (amount, hop, first) in outside.items():
         result.held[account] = (amount, hop, bank_of.get(account))
         if rule == "poison" or amount >= min_amount:
-            result.to_follow[account] = hop
+            result.to_follow[account] = first
     return result

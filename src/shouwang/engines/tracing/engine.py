@@ -59,9 +59,21 @@ def trace(
     start_list = [starts] if isinstance(starts, Start) else list(starts)
     _check(start_list, rule, max_hops, window, min_amount, lookback)
     selector = _selector(transactions, backend, spark)
+    return trace_with(selector, start_list, rule, max_hops, window, min_amount, lookback)
+
+
+def trace_with(
+    selector: Selector,
+    start_list: list[Start],
+    rule: Rule,
+    max_hops: int,
+    window: timedelta,
+    min_amount: float,
+    lookback: timedelta,
+) -> TraceResult:
+    """``trace`` on a given selector: the benchmark runs its baselines through this."""
     begin = min(to_micros(s.time) for s in start_list)
     end = begin + window // timedelta(microseconds=1)
-    read_from = begin - lookback // timedelta(microseconds=1)
 
     seeds: list[Seed] = []
     candidates: dict[Any, Row] = {}
@@ -73,22 +85,26 @@ def trace(
         else:
             seeds.append(Seed(s.account, s.amount, to_micros(s.time)))
 
-    depth = {s.account: 0 for s in seeds}
+    # An account's history is read from ``lookback`` before the money first reached it.
+    span = lookback // timedelta(microseconds=1)
+    since: dict[str, int] = {}
+    for seed in seeds:
+        since[seed.account] = min(since.get(seed.account, seed.time), seed.time) - span
     fetched: set[str] = set()
     rounds = 0
     while True:
-        new = sorted(a for a in depth if a not in fetched)
+        new = sorted(a for a in since if a not in fetched)
         if new:
             rounds += 1
-            for row in selector.fetch(new, read_from, end):
+            for row in selector.fetch(new, min(since[a] for a in new), end):
                 candidates[row.txn_id] = row
             fetched.update(new)
         rows = sorted(candidates.values(), key=lambda r: r.order)
-        result = attribute(rows, seeds, fetched, rule, max_hops, min_amount)
-        grown = {a: h for a, h in result.to_follow.items() if a not in depth}
+        result = attribute(rows, seeds, since, rule, max_hops, min_amount)
+        grown = {a: t - span for a, t in result.to_follow.items() if a not in since}
         if not grown:
             break
-        depth.update(grown)
+        since.update(grown)
     stats = TraceStats(rounds, len(candidates), len(fetched))
     return _result(start_list, rule, max_hops, window, min_amount, result, stats)
 

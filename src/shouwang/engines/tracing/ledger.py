@@ -18,8 +18,25 @@ from shouwang.engines.tracing.duckdb_source import (
     _attach,
     normalised_select,
 )
+from shouwang.engines.tracing.model import OPTIONAL_COLUMNS
 
 _TABLE = "tr_ledger"
+
+
+def _as_enum(con: duckdb.DuckDBPyConnection, column: str) -> str:
+    """Channel and bank as ENUM: scans compare small integers instead of decoding text."""
+    kind = f"tr_{column}_enum"
+    con.execute(f"DROP TYPE IF EXISTS {kind}")
+    row = con.execute(
+        f"SELECT count(DISTINCT {column}) FROM tr_normal WHERE {column} IS NOT NULL"  # noqa: S608
+    ).fetchone()
+    if not row or row[0] == 0:
+        return column
+    con.execute(
+        f"CREATE TYPE {kind} AS ENUM ("  # noqa: S608
+        f"SELECT DISTINCT {column} FROM tr_normal WHERE {column} IS NOT NULL)"
+    )
+    return f"CAST({column} AS {kind}) AS {column}"
 
 
 class Ledger:
@@ -35,9 +52,15 @@ class Ledger:
         con = duckdb.connect(str(database) if database else ":memory:")
         _attach(con, source, "tr_source")
         select = normalised_select(con, "tr_source")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW tr_normal AS SELECT {select} FROM tr_source")  # noqa: S608
+        columns = ["txn_id", "from_account", "to_account", "amount", "time"]
+        for column in OPTIONAL_COLUMNS:
+            columns.append(_as_enum(con, column))
         con.execute(
-            f"CREATE OR REPLACE TABLE {_TABLE} AS SELECT {select} FROM tr_source ORDER BY time"  # noqa: S608
+            f"CREATE OR REPLACE TABLE {_TABLE} AS SELECT {', '.join(columns)} FROM tr_normal "  # noqa: S608
+            "ORDER BY time"
         )
+        con.execute("DROP VIEW tr_normal")
         con.execute("DROP VIEW IF EXISTS tr_source")
         return cls(con)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import pyarrow as pa
+import pyarrow as pa  # type: ignore[import-untyped]
 
 T0 = datetime(2025, 3, 1, 9, 0)
 
@@ -23,7 +23,7 @@ def table(*rows: tuple[str, str, float, float] | tuple[str, str, float, float, s
             "to_account": [r[1] for r in rows],
             "amount": [float(r[2]) for r in rows],
             "time": pa.array([at(r[3]) for r in rows], pa.timestamp("us")),
-            "channel": [r[4] if len(r) > 4 else "transfer" for r in rows],  # type: ignore[misc]
+            "channel": [r[4] if len(r) > 4 else "transfer" for r in rows],
             "bank": [f"bank-of-{r[1]}" for r in rows],
         }
     )

@@ -20,19 +20,25 @@ are checked on the whole file as well.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import duckdb
 import pytest
 
-from shouwang.engines.tracing import Ledger, Start, trace
+from shouwang.engines.tracing import Ledger, Start, TraceResult, trace
 from shouwang.engines.tracing.tests.tables import data_dir
 
 EDGES = data_dir() / "amlsim" / "edges.csv"
 pytestmark = pytest.mark.skipif(not EDGES.exists(), reason="../shared/data/amlsim is missing")
 
 # the chains take 24 steps; a 3-day look-back shows the collector's earlier deposits
-LIMITS = {"max_hops": 12, "window": timedelta(days=30), "lookback": timedelta(days=3)}
+LIMITS: dict[str, Any] = {
+    "max_hops": 12,
+    "window": timedelta(days=30),
+    "lookback": timedelta(days=3),
+}
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +53,7 @@ def edges():
     return con
 
 
-def ledger(edges, where):
+def ledger(edges: duckdb.DuckDBPyConnection, where: str) -> Ledger:
     return Ledger.load(
         edges.sql(
             "SELECT id AS txn_id, src AS from_account, dst AS to_account, amount, t AS time "  # noqa: S608
@@ -56,7 +62,7 @@ def ledger(edges, where):
     )
 
 
-def chains(edges):
+def chains(edges: duckdb.DuckDBPyConnection) -> Iterator[tuple[Start, set[int], dict[int, float]]]:
     for alert in (1, 2):
         rows = edges.execute(
             "SELECT id, src, dst, amount, stage, t FROM e WHERE alertid = ? ORDER BY id", [alert]
@@ -70,10 +76,12 @@ def chains(edges):
                 yield Start(str(collector), amount, t), later | {txn}, truth
 
 
-def check(result, chain_txns, truth):
+def check(
+    result: TraceResult, chain_txns: set[int], truth: dict[int, float]
+) -> tuple[float, bool, float]:
     reached = {int(f.txn_id) for f in result.flows}
     recall = len(reached & chain_txns) / len(chain_txns)
-    into = defaultdict(float)
+    into: defaultdict[int, float] = defaultdict(float)
     for f in result.flows:
         if int(f.txn_id) in chain_txns and int(f.to_account) in truth:
             into[int(f.to_account)] += f.attributed
@@ -83,7 +91,9 @@ def check(result, chain_txns, truth):
 
 def test_tracing_from_each_source_recovers_its_chain_with_the_amounts(edges):
     book = ledger(edges, "alertid > 0")  # both chains, laundering transactions only
-    results = [check(trace(book, s, "haircut", **LIMITS), *rest) for s, *rest in chains(edges)]
+    results = [
+        check(trace(book, s, "haircut", **LIMITS), txns, truth) for s, txns, truth in chains(edges)
+    ]
     assert len(results) == 50
     for recall, all_cash_outs, worst in results:
         assert recall >= 0.95
@@ -93,7 +103,9 @@ def test_tracing_from_each_source_recovers_its_chain_with_the_amounts(edges):
 
 def test_ordinary_payments_of_the_chain_accounts_do_not_hide_the_chain(edges):
     book = ledger(edges, "true")
-    results = [check(trace(book, s, "haircut", **LIMITS), *rest) for s, *rest in chains(edges)]
+    results = [
+        check(trace(book, s, "haircut", **LIMITS), txns, truth) for s, txns, truth in chains(edges)
+    ]
     assert min(recall for recall, _, _ in results) >= 0.95
     assert all(found for _, found, _ in results)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pyarrow.parquet as pq
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from shouwang.engines.tracing.tests.test_rules import MIXED
 
 
-def shouwang(*args):
+def shouwang(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603  our own interpreter and arguments
         [sys.executable, "-m", "shouwang", "trace", *args],
         capture_output=True,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
-import pyarrow as pa
+import pyarrow as pa  # type: ignore[import-untyped]
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shouwang.engines.tracing import Start, trace
+from shouwang.engines.tracing import Start, TraceResult, trace
 from shouwang.engines.tracing.tests.tables import at
 
 ACCOUNTS = ["A", "B", "C", "D", "E", "F"]
@@ -33,7 +34,7 @@ starts = st.lists(
 hops = st.integers(1, 4)
 
 
-def to_table(drawn):
+def to_table(drawn: Any) -> Any:
     return pa.table(
         {
             "txn_id": [f"t{i:03d}" for i in range(len(drawn))],
@@ -46,7 +47,7 @@ def to_table(drawn):
     )
 
 
-def run(drawn, drawn_starts, rule, max_hops):
+def run(drawn: Any, drawn_starts: Any, rule: Any, max_hops: int) -> TraceResult:
     return trace(
         to_table(drawn),
         [Start(a, float(x), at(m)) for a, x, m in drawn_starts],
@@ -79,7 +80,7 @@ def test_victim_money_is_conserved(drawn, drawn_starts, max_hops, rule):
 @given(rows, starts, hops, st.sampled_from(["fifo", "haircut", "poison"]))
 def test_no_hop_goes_back_in_time(drawn, drawn_starts, max_hops, rule):
     result = run(drawn, drawn_starts, rule, max_hops)
-    arrivals: dict[str, list] = {}
+    arrivals: dict[str, list[tuple[Any, int]]] = {}
     for s in result.starts:
         arrivals.setdefault(s.account, []).append((s.time, 0))
     for flow in result.flows:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from shouwang.engines.tracing import ParameterError, Start, trace
+from shouwang.engines.tracing import ParameterError, Start, TraceResult, trace
 from shouwang.engines.tracing.tests.tables import at, table
 
 # The victim pays 1,000 into M at minute 0; M already received 1,000 of other money at -10.
@@ -18,7 +18,7 @@ MIXED = table(
 )
 
 
-def held(result, account):
+def held(result: TraceResult, account: str) -> float:
     return next((h.amount for h in result.holdings if h.account == account), 0.0)
 
 

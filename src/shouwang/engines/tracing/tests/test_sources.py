@@ -7,9 +7,9 @@ import sys
 
 import duckdb
 import polars as pl
-import pyarrow as pa
-import pyarrow.csv
-import pyarrow.parquet as pq
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.csv  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import pytest
 
 from shouwang.engines.tracing import Ledger, Start, TransactionsError, trace

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import duckdb
-import pyarrow.parquet as pq
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import pytest
 
 from shouwang.engines.tracing import Start, trace
@@ -31,7 +32,7 @@ def test_spark_and_duckdb_return_the_same_flows(tmp_path):
     spark = local_session()
     # Spark answers each round in seconds, not milliseconds: two rules, three hops
     for rule in ("fifo", "haircut"):
-        limits = {"rule": rule, "max_hops": 3, "window": timedelta(days=6)}
+        limits: dict[str, Any] = {"rule": rule, "max_hops": 3, "window": timedelta(days=6)}
         on_duckdb = trace(rows, start, **limits)
         on_spark = trace(tmp_path / "rows.parquet", start, backend="spark", spark=spark, **limits)
         assert len(on_duckdb.flows) > 3

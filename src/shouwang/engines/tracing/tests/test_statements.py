@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -37,7 +38,7 @@ GOOD = [
 ]
 
 
-def write_csv(tmp_path, lines, encoding="utf-8"):
+def write_csv(tmp_path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
     path = tmp_path / "statement.csv"
     path.write_bytes("\n".join([HEADER, *lines]).encode(encoding))
     return path
@@ -61,7 +62,7 @@ def test_gb18030_files_are_read(tmp_path):
 
 def test_an_excel_statement_with_a_title_row_and_signed_amounts(tmp_path):
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.append(["账户明细 6222001"])
     sheet.append(["时间", "金额", "对方账号"])
     sheet.append([datetime(2025, 3, 1, 9, 0), 800.5, "6217999"])
@@ -124,7 +125,7 @@ def test_the_mapping_survives_json_and_rejects_unknown_keys():
 
 
 def test_statements_of_two_banks_trace_together(tmp_path):
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped]
 
     first = read_statement(write_csv(tmp_path, GOOD), MAPPING)
     second_path = tmp_path / "second.csv"
