@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ from shouwang.antifraud.choices import (
     REQUEST_FOR_KIND,
     FraudGrade,
     ReportChannel,
+    RequestSource,
     RequestState,
     RequestType,
 )
@@ -37,13 +39,14 @@ from shouwang.antifraud.models import (
     RequestDeadline,
     Transfer,
 )
+from shouwang.antifraud.normalise import normalise
 from shouwang.antifraud.routing import desk_for
 from shouwang.audit.log import record
 from shouwang.cases.actions import sla_hours
 from shouwang.cases.choices import CaseAction, CaseState
 from shouwang.cases.models import CaseTransition
 from shouwang.common.errors import ActionError, NotPermitted
-from shouwang.orgs.models import Unit
+from shouwang.orgs.models import Organisation, Unit
 from shouwang.orgs.roles import Cap
 from shouwang.orgs.scoping import user_covers_unit
 
@@ -321,6 +324,89 @@ def do_accept_report(
     record(actor, "fraud.accept", report, unit=unit, detail={"unit": unit.pk, "note": note})
     _send_requests(report, actor, now)
     return report
+
+
+@dataclass(frozen=True)
+class RequestItem:
+    """One indicator to act on, found by analysis rather than named in the report: an account
+    a trace says holds the victim's money, a number an early-warning rule flagged."""
+
+    kind: str
+    value: str
+    institution: Organisation | None = None
+    amount: Decimal | None = None
+
+
+@transaction.atomic
+def do_send_requests(
+    items: list[RequestItem],
+    *,
+    source: str,
+    unit: Unit,
+    report: FraudReport | None = None,
+    note: str = "",
+    actor: User,
+) -> list[PartnerRequest]:
+    """Send block / freeze requests for indicators found by a trace or a warning, to their
+    partner desks, with deadlines; an analyst decides which (the caller has the human step)."""
+    if not actor.can(Cap.FRAUD_MANAGE) or not user_covers_unit(actor, unit):
+        raise NotPermitted("fraud.manage")
+    if source not in RequestSource.values or source == RequestSource.REPORT:
+        raise ValidationError({"source": _("无效的请求来源。")})
+    if report is not None and (
+        report.unit_id != unit.pk and not user_covers_unit(actor, report.unit)
+    ):
+        raise NotPermitted("fraud.manage")
+    if not items:
+        raise ValidationError({"items": _("请至少选择一条线索。")})
+    errors = _Errors()
+    normalised: list[tuple[RequestItem, str]] = []
+    for n, item in enumerate(items):
+        try:
+            normalised.append((item, normalise(item.kind, item.value).value))
+        except ValidationError as exc:
+            errors.add(f"items.{n}.value", exc)
+        if item.amount is not None and item.amount < 0:
+            errors.add(f"items.{n}.amount", _("金额不能为负数。"))
+    errors.raise_if_any()
+    now = timezone.now()
+    keys = sorted({(item.kind, value) for item, value in normalised})
+    Indicator.objects.bulk_create(
+        [Indicator(kind=k, value=v, first_seen=now, last_seen=now) for k, v in keys],
+        ignore_conflicts=True,
+    )
+    created: list[PartnerRequest] = []
+    for item, value in normalised:
+        ind = Indicator.objects.get(kind=item.kind, value=value)
+        request_type = REQUEST_FOR_KIND[item.kind]
+        minutes, _every = request_minutes(request_type)
+        req = PartnerRequest.objects.create(
+            report=report,
+            source=source,
+            indicator=ind,
+            type=request_type,
+            organisation=desk_for(ind.kind, ind.value, item.institution),
+            unit=unit,
+            amount_requested=item.amount if ind.kind in ACCOUNT_KINDS else None,
+            created_at=now,
+            deadline=now + timedelta(minutes=minutes),
+        )
+        record(
+            actor,
+            "fraud.request_sent",
+            req,
+            unit=unit,
+            detail={
+                "report": report.pk if report else None,
+                "source": source,
+                "type": req.type,
+                "organisation": req.organisation_id,
+                "deadline": req.deadline.isoformat(),
+                "note": note[:200],
+            },
+        )
+        created.append(req)
+    return created
 
 
 def request_visible_to(user: User, req: PartnerRequest) -> bool:

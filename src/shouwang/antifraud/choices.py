@@ -89,6 +89,14 @@ DEFAULT_REQUEST_MINUTES: dict[str, int] = {
 DEFAULT_ESCALATE_EVERY_MINUTES = 30
 
 
+class RequestSource(models.TextChoices):
+    """What asked for the request: a report as registered, a fund trace, an early warning."""
+
+    REPORT = "report", _("报案")
+    TRACE = "trace", _("资金追踪")
+    WARNING = "warning", _("预警")
+
+
 class RequestState(models.TextChoices):
     SENT = "sent", _("待处理")
     DONE = "done", _("已完成")

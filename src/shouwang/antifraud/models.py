@@ -14,6 +14,7 @@ from shouwang.antifraud.choices import (
     FraudType,
     IndicatorKind,
     ReportChannel,
+    RequestSource,
     RequestState,
     RequestType,
 )
@@ -167,8 +168,17 @@ class RequestDeadline(models.Model):
 class PartnerRequest(models.Model):
     """A block or freeze request to one partner desk, with its deadline and its answer."""
 
+    # Null for a request an early warning proposed before anyone reported a loss.
     report = models.ForeignKey(
-        FraudReport, models.CASCADE, related_name="requests", verbose_name=_("报案")
+        FraudReport,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("报案"),
+    )
+    source = models.CharField(
+        _("来源"), max_length=16, choices=RequestSource.choices, default=RequestSource.REPORT
     )
     indicator = models.ForeignKey(
         Indicator, models.PROTECT, related_name="requests", verbose_name=_("线索")

@@ -63,7 +63,8 @@ class ReportIn(Schema):
 class RequestOut(Schema):
     id: int
     reference: str
-    report_id: int
+    report_id: int | None
+    source: str
     type: RequestType
     indicator_kind: IndicatorKind
     indicator: str
@@ -84,6 +85,7 @@ class RequestOut(Schema):
             id=req.pk,
             reference=req.reference,
             report_id=req.report_id,
+            source=req.source,
             type=RequestType(req.type),
             indicator_kind=IndicatorKind(req.indicator.kind),
             indicator=req.indicator.value,

@@ -271,3 +271,45 @@ def test_close_and_cancel_a_report(cast: Cast) -> None:
     )
     with pytest.raises(ActionError):
         do_close_case(hazard, note="不能直接结案", actor=cast.alice)
+
+
+def test_requests_from_analysis(cast: Cast) -> None:
+    from shouwang.antifraud.actions import RequestItem, do_send_requests
+
+    report = register(cast)
+    items = [
+        RequestItem("bank_card", "4111 1111 1111 1111", cast.bank, Decimal("1200.50")),
+        RequestItem("phone", "13912345678"),
+    ]
+    with pytest.raises(NotPermitted):
+        do_send_requests(
+            items, source="trace", unit=cast.station_a, report=report, actor=cast.charlie
+        )
+    with pytest.raises(NotPermitted):
+        do_send_requests(items, source="trace", unit=cast.station_a, actor=cast.carol)
+    with pytest.raises(ValidationError) as exc:
+        do_send_requests(
+            [RequestItem("bank_card", "4111111111111112")],
+            source="trace",
+            unit=cast.station_a,
+            actor=cast.alice,
+        )
+    assert "items.0.value" in exc.value.message_dict
+    made = do_send_requests(
+        items, source="trace", unit=cast.station_a, report=report, actor=cast.alice
+    )
+    assert [(r.type, r.organisation) for r in made] == [
+        ("freeze", cast.bank),
+        ("block_phone", cast.carrier),
+    ]
+    assert made[0].amount_requested == Decimal("1200.50") and made[0].source == "trace"
+    proposal = do_send_requests(
+        [RequestItem("phone", "13712345678")],
+        source="warning",
+        unit=cast.station_a,
+        actor=cast.alice,
+    )[0]
+    assert proposal.report is None
+    from shouwang.antifraud.queries import requests_for_user
+
+    assert proposal in requests_for_user(cast.gina) and proposal not in requests_for_user(cast.dora)

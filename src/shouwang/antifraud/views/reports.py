@@ -320,6 +320,8 @@ def request_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, _("已保存。"))
+    if req.report_id is None:
+        return redirect("antifraud:desk")
     return redirect("antifraud:report-detail", req.report_id)
 
 
