@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "shouwang.cases",
     "shouwang.hazards",
     "shouwang.antifraud",
+    "shouwang.antifraud.tracing",
     "shouwang.incidents",
     "shouwang.demo",
 ]

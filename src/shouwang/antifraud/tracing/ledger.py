@@ -1,0 +1,88 @@
+"""A report's transactions out of the database as the engine's transactions table (Arrow).
+
+Times go to the engine as naive local wall-clock times, the way statements write them and the
+way a transfer's time is shown; the engine compares times only with each other.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+from django.utils import timezone
+
+from shouwang.antifraud.models import FraudReport
+from shouwang.antifraud.tracing.models import Transaction
+
+
+def local_naive(when: datetime) -> datetime:
+    return timezone.localtime(when).replace(tzinfo=None)
+
+
+def report_transactions(report: FraudReport) -> pa.Table:
+    """Every transaction of the report, once.
+
+    A transfer between two accounts whose statements were both imported appears in each (a
+    debit in one, a credit in the other); the same payer, payee, amount and time to the second
+    is taken as one transaction, or it would carry the money twice. The bank column is kept
+    from whichever copy names it.
+    """
+    rows = Transaction.objects.filter(report=report).order_by("time", "pk")
+    seen: dict[tuple[str, str, str, datetime], int] = {}
+    out: dict[str, list[object]] = {
+        k: [] for k in ("txn_id", "from_account", "to_account", "amount", "time", "channel", "bank")
+    }
+    for txn in rows.iterator(chunk_size=5000):
+        key = (txn.from_account, txn.to_account, str(txn.amount), txn.time)
+        if key in seen:
+            # The payee's statement knows the payee's bank; the payer's may not.
+            if txn.bank and not out["bank"][seen[key]]:
+                out["bank"][seen[key]] = txn.bank
+            continue
+        seen[key] = len(out["txn_id"])
+        out["txn_id"].append(txn.txn_id)
+        out["from_account"].append(txn.from_account)
+        out["to_account"].append(txn.to_account)
+        out["amount"].append(float(txn.amount))
+        out["time"].append(local_naive(txn.time))
+        out["channel"].append(txn.channel or None)
+        out["bank"].append(txn.bank or None)
+    schema = pa.schema(
+        [
+            ("txn_id", pa.string()),
+            ("from_account", pa.string()),
+            ("to_account", pa.string()),
+            ("amount", pa.float64()),
+            ("time", pa.timestamp("us")),
+            ("channel", pa.string()),
+            ("bank", pa.string()),
+        ]
+    )
+    return pa.table(out, schema=schema)
+
+
+# An officer writes down a transfer's time to the minute, from the victim's memory or phone;
+# the bank's statement has it to the second. A credit of the same amount this close is it.
+START_TOLERANCE = timedelta(minutes=15)
+
+
+def start_time(table: pa.Table, account: str, amount: float, noted: datetime) -> datetime:
+    """The statement's time of the victim's payment into ``account``: the credit of ``amount``
+    (to the cent) nearest to the ``noted`` time within ``START_TOLERANCE``, else ``noted``.
+
+    The engine takes a start that matches a row exactly as that row (the hop-0 flow); a start
+    a few seconds off would instead add the money a second time beside the real credit.
+    """
+    rows = table.filter(
+        pc.and_(
+            pc.equal(table["to_account"], account),
+            pc.less(pc.abs(pc.subtract(table["amount"], amount)), 0.005),
+        )
+    )
+    best: datetime | None = None
+    for when in rows["time"].to_pylist():
+        gap = abs(when - noted)
+        if gap <= START_TOLERANCE and (best is None or gap < abs(best - noted)):
+            best = when
+    return best or noted

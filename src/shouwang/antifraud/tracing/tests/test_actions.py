@@ -1,0 +1,223 @@
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from shouwang.antifraud.choices import RequestSource, RequestType
+from shouwang.antifraud.models import FraudReport, PartnerRequest
+from shouwang.antifraud.queries import requests_for_user
+from shouwang.antifraud.tests.factories import CARD_1
+from shouwang.antifraud.tracing.actions import (
+    do_import_statement,
+    do_run_trace,
+    do_save_mapping,
+    do_send_trace_freezes,
+)
+from shouwang.antifraud.tracing.models import Statement, Trace, Transaction
+from shouwang.antifraud.tracing.tests.statements import (
+    MAPPING,
+    MULE_1,
+    MULE_2,
+    PAID_AT,
+    as_csv,
+    card_1_rows,
+    mule_1_rows,
+    register_report,
+    save_mappings,
+)
+from shouwang.audit.models import AuditEvent
+from shouwang.common.errors import NotPermitted
+from shouwang.common.testing import Cast
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def report(cast):
+    save_mappings(cast)
+    return register_report(cast)
+
+
+@pytest.fixture
+def imported(cast, report):
+    do_import_statement(
+        report, organisation=cast.bank, filename="card1.csv", content=as_csv(card_1_rows()),
+        actor=cast.ivan,
+    )  # fmt: skip
+    do_import_statement(
+        report, organisation=cast.bank, filename="mule1.csv", content=as_csv(mule_1_rows()),
+        actor=cast.ivan,
+    )  # fmt: skip
+    return report
+
+
+def run(cast: Cast, report: FraudReport, **params: Any) -> Trace:
+    return do_run_trace(report, transfer=report.transfers.all()[0], actor=cast.ivan, **params)
+
+
+def test_import_lands_every_row_scoped_like_the_report_and_audited(cast, imported):
+    assert Statement.objects.count() == 2
+    rows = Transaction.objects.filter(report=imported)
+    assert rows.count() == 5
+    assert set(rows.values_list("unit", flat=True)) == {imported.unit_id}
+    payment = rows.get(txn_id="A001")
+    assert (payment.from_account, payment.to_account) == ("6222000011112222", CARD_1)
+    assert payment.amount == Decimal("30000.00") and payment.time == PAID_AT
+    assert payment.bank == cast.bank.name  # the statement's own bank holds the credited account
+    assert rows.get(txn_id="B002").channel == "atm"
+    assert AuditEvent.objects.filter(action="fraud.statement_imported").count() == 2
+
+
+BAD_ROWS = [
+    (["2026-03-02 10:15", CARD_1, "收", "1", "x", "", "", "1"], "第 5 行，“交易时间”列"),
+    (["2026-03-02 10:15:00", CARD_1, "收", "abc", "x", "", "", "1"], "第 5 行，“金额”列"),
+    (["2026-03-02 10:15:00", CARD_1, "进", "1", "x", "", "", "1"], "第 5 行，“收支”列"),
+]
+
+
+@pytest.mark.parametrize(("bad", "expected"), BAD_ROWS)
+def test_a_bad_row_is_named_by_row_and_column_and_nothing_is_written(cast, report, bad, expected):
+    # Rows 2-4 are good; the bad one is the spreadsheet's row 5.
+    content = as_csv([*card_1_rows(), bad])
+    with pytest.raises(ValidationError) as info:
+        do_import_statement(
+            report, organisation=cast.bank, filename="s.csv", content=content, actor=cast.ivan
+        )
+    messages = info.value.message_dict["file"]
+    assert any(m.startswith(expected) for m in messages), messages
+    assert not Statement.objects.exists() and not Transaction.objects.exists()
+    assert not AuditEvent.objects.filter(action="fraud.statement_imported").exists()
+
+
+def test_a_missing_column_is_named(cast, report):
+    content = as_csv([["2026-03-02 10:15:00", CARD_1]], ["交易时间", "本方账号"])
+    with pytest.raises(ValidationError) as info:
+        do_import_statement(
+            report, organisation=cast.bank, filename="s.csv", content=content, actor=cast.ivan
+        )
+    assert "第 1 行，“收支”列：缺少这一列" in info.value.message_dict["file"]
+    assert not Transaction.objects.exists()
+
+
+def test_wrong_file_type_oversize_and_unmapped_bank_are_refused(cast, report, settings):
+    def attempt(**kwargs: Any) -> dict[str, list[str]]:
+        args = {"organisation": cast.bank, "filename": "s.csv", "content": b"x"} | kwargs
+        with pytest.raises(ValidationError) as info:
+            do_import_statement(report, actor=cast.ivan, **args)
+        return info.value.message_dict
+
+    assert "file" in attempt(filename="s.pdf")
+    assert "file" in attempt(content=b"0" * (10 * 1024 * 1024 + 1))
+    assert "organisation" in attempt(organisation=cast.carrier)
+    assert not Statement.objects.exists()
+
+
+def test_other_jurisdiction_partner_and_officer_without_trace_right_cannot_import(cast, report):
+    for user in (cast.charlie, cast.dora, cast.bob):
+        with pytest.raises(NotPermitted):
+            do_import_statement(
+                report, organisation=cast.bank, filename="s.csv",
+                content=as_csv(card_1_rows()), actor=user,
+            )  # fmt: skip
+    assert not Transaction.objects.exists()
+
+
+def test_mapping_is_validated_and_only_the_centre_edits_it(cast):
+    with pytest.raises(ValidationError) as info:
+        do_save_mapping(cast.bank, {**MAPPING, "colour": "red"}, actor=cast.ivan)
+    assert "colour" in info.value.message_dict
+    with pytest.raises(ValidationError):
+        do_save_mapping(cast.company, dict(MAPPING), actor=cast.ivan)
+    for user in (cast.bob, cast.dora):
+        with pytest.raises(NotPermitted):
+            do_save_mapping(cast.bank, dict(MAPPING), actor=user)
+    saved = do_save_mapping(cast.bank, {**MAPPING, "bank": "别的名字"}, actor=cast.ivan)
+    assert saved.mapping["bank"] == cast.bank.name
+    assert AuditEvent.objects.filter(action="fraud.statement_mapping_saved").count() == 1
+
+
+def test_trace_follows_the_money_and_saves_parameters_and_result(cast, imported):
+    trace = run(cast, imported, rule="fifo", max_hops=6, window_hours=72)
+    held = {h["account"]: h["amount"] for h in trace.result["holdings"]}
+    assert held == pytest.approx({MULE_1: 15000.0, MULE_2: 9000.0, CARD_1: 1000.0})
+    banks = {h["account"]: h["bank"] for h in trace.result["holdings"]}
+    assert banks == {MULE_1: "测试银行", MULE_2: "另一银行", CARD_1: "测试银行"}
+    assert [c["amount"] for c in trace.result["cash_outs"]] == [5000.0]
+    # The officer noted 10:15; the statement's 10:15:37 credit is the start (the hop-0 flow).
+    assert trace.start_time == PAID_AT
+    assert trace.result["flows"][0]["txn_id"] == "A001"
+    # The transfer into MULE_1 is in both statements: it carries the money once.
+    assert trace.transaction_count == 4
+    assert (trace.rule, trace.max_hops, trace.window_hours) == ("fifo", 6, 72)
+    event = AuditEvent.objects.get(action="fraud.trace_run")
+    assert event.object_id == str(trace.pk) and event.detail["rule"] == "fifo"
+
+
+def test_window_and_rule_change_the_answer(cast, imported):
+    short = run(cast, imported, window_hours=1, max_hops=1)
+    assert {h["account"] for h in short.result["holdings"]} == {MULE_1, MULE_2, CARD_1}
+    poison = run(cast, imported, rule="poison")
+    assert poison.result["rule"] == "poison" and len(poison.result["flows"]) >= 4
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"rule": "lifo"}, "rule"),
+        ({"max_hops": 0}, "max_hops"),
+        ({"window_hours": 0}, "window_hours"),
+    ],
+)
+def test_bad_parameters_are_refused_and_nothing_is_saved(cast, imported, params, field):
+    with pytest.raises(ValidationError) as info:
+        run(cast, imported, **params)
+    assert field in info.value.message_dict
+    assert not Trace.objects.exists()
+
+
+def test_trace_without_statements_is_refused(cast, report):
+    with pytest.raises(ValidationError) as info:
+        run(cast, report)
+    assert "transfer" in info.value.message_dict
+
+
+def test_other_jurisdiction_cannot_trace(cast, imported):
+    with pytest.raises(NotPermitted):
+        do_run_trace(imported, transfer=imported.transfers.first(), actor=cast.charlie)
+
+
+def test_freezes_go_to_each_accounts_bank_desk_through_the_request_flow(cast, imported):
+    trace = run(cast, imported)
+    before = PartnerRequest.objects.count()
+    created = do_send_trace_freezes(trace, accounts=[MULE_1, MULE_2], actor=cast.ivan)
+    assert PartnerRequest.objects.count() == before + 2
+    by_account = {r.indicator.value: r for r in created}
+    assert by_account[MULE_1].organisation == cast.bank
+    assert by_account[MULE_2].organisation == cast.other_bank
+    assert by_account[MULE_1].amount_requested == Decimal("15000.00")
+    for req in created:
+        assert (req.source, req.type, req.report_id) == (
+            RequestSource.TRACE, RequestType.FREEZE, imported.pk,
+        )  # fmt: skip
+        assert req.deadline - req.created_at == timedelta(minutes=15)
+    assert by_account[MULE_1] in requests_for_user(cast.dora)
+    assert by_account[MULE_2] not in requests_for_user(cast.dora)
+    assert by_account[MULE_2] in requests_for_user(cast.hank)
+    trace.refresh_from_db()
+    assert trace.sent_accounts == [MULE_1, MULE_2]
+    assert AuditEvent.objects.filter(action="fraud.trace_freezes_sent").count() == 1
+
+
+def test_freezes_refuse_accounts_off_the_list_or_already_sent(cast, imported):
+    trace = run(cast, imported)
+    do_send_trace_freezes(trace, accounts=[MULE_1], actor=cast.ivan)
+    count = PartnerRequest.objects.count()
+    for accounts in ([MULE_1], ["6222000011112222", MULE_2], []):
+        with pytest.raises(ValidationError):
+            do_send_trace_freezes(trace, accounts=accounts, actor=cast.ivan)
+    assert PartnerRequest.objects.count() == count
+    with pytest.raises(NotPermitted):
+        do_send_trace_freezes(trace, accounts=[MULE_2], actor=cast.charlie)
+    assert PartnerRequest.objects.count() == count
