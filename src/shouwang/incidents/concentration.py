@@ -15,8 +15,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from shouwang.incidents.forecasting import Prepared, run
+from django.core.cache import cache
+
+from shouwang.incidents.forecasting import CACHE_SECONDS, Prepared, cache_key, prepare, run
+
+if TYPE_CHECKING:
+    from shouwang.incidents.filters import IncidentFilter
+    from shouwang.orgs.models import Unit, User
 
 WEEKS = 8
 PERSISTENT = 0.75
@@ -55,3 +62,23 @@ def concentration(
         spread=len(distinct) / k if k else 0.0,
         per_week=per_week,
     )
+
+
+def cached_concentration(
+    user: User,
+    flt: IncidentFilter,
+    unit: Unit,
+    *,
+    start: date,
+    model: str,
+    area_share: float,
+    cell_m: float,
+) -> Concentration:
+    """`concentration` for the map page, cached like the forecasts (8 fits per report)."""
+    key = cache_key(user, flt, unit, "concentration", start, model, area_share, cell_m)
+    found = cache.get(key)
+    if isinstance(found, Concentration):
+        return found
+    report = concentration(prepare(user, flt, unit, cell_m, start), start, model, area_share)
+    cache.set(key, report, CACHE_SECONDS)
+    return report

@@ -178,7 +178,7 @@ def _incidents(user: User, flt: IncidentFilter, unit: Unit) -> QuerySet[Incident
     return flt.apply(incidents_for_user(user)).filter(unit__path__startswith=unit.path).order_by()
 
 
-def _cache_key(user: User, flt: IncidentFilter, unit: Unit, *parts: object) -> str:
+def cache_key(user: User, flt: IncidentFilter, unit: Unit, *parts: object) -> str:
     # The key changes whenever incidents are added (count and newest id) or the scope differs.
     stamp = _incidents(user, flt, unit).aggregate(n=Count("pk"), last=Max("pk"))
     scope = user.unit.path if user.unit else "*"
@@ -187,7 +187,7 @@ def _cache_key(user: User, flt: IncidentFilter, unit: Unit, *parts: object) -> s
 
 
 def prepare(user: User, flt: IncidentFilter, unit: Unit, cell_m: float, until: date) -> Prepared:
-    key = _cache_key(user, flt, unit, "prepared", cell_m, until)
+    key = cache_key(user, flt, unit, "prepared", cell_m, until)
     found = cache.get(key)
     if isinstance(found, Prepared):
         return found
@@ -224,7 +224,7 @@ def make_forecast(
     """The forecast for [start, start + horizon) over `unit`'s grids, cached for a while."""
     start = start or timezone.localdate()
     prepared = prepare(user, flt, unit, cell_m, start)
-    key = _cache_key(user, flt, unit, "risk", cell_m, start, horizon_days, model)
+    key = cache_key(user, flt, unit, "risk", cell_m, start, horizon_days, model)
     risk = cache.get(key)
     if isinstance(risk, np.ndarray):
         return HotspotForecast(prepared, risk, start, horizon_days, model)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from shouwang.common.htmx import render_page_or_partial
 from shouwang.common.paging import CappedPaginator
-from shouwang.incidents.concentration import concentration
+from shouwang.incidents.concentration import cached_concentration
 from shouwang.incidents.forecasting import HORIZONS, PAGE_MODELS, NoArea, make_forecast
 from shouwang.incidents.geojson import (
     GEOJSON_TYPE,
@@ -45,7 +45,9 @@ def incident_map(request: HttpRequest) -> HttpResponse:
     report = None
     no_area = False
     try:
-        fc = make_forecast(
+        # Computed here so that an area without grids says so, and so that the map's own
+        # request for the cells finds the forecast in the cache.
+        make_forecast(
             actor,
             flt,
             unit,
@@ -54,7 +56,15 @@ def incident_map(request: HttpRequest) -> HttpResponse:
             cell_m=params.cell_m,
             model=params.model,
         )
-        report = concentration(fc.prepared, params.start, params.model, params.area_share)
+        report = cached_concentration(
+            actor,
+            flt,
+            unit,
+            start=params.start,
+            model=params.model,
+            area_share=params.area_share,
+            cell_m=params.cell_m,
+        )
     except NoArea:
         no_area = True
     query = request.GET.copy()
