@@ -74,8 +74,9 @@ def test_it_rejects_unknown_systems(text: str) -> None:
         normalise_crs(text)
 
 
-def test_the_module_does_not_import_django() -> None:
-    code = "import sys, shouwang.incidents.coords; print('django' in sys.modules)"
+@pytest.mark.parametrize("module", ["coords", "dedupe", "periods", "alerts", "duty_rules"])
+def test_the_pure_modules_do_not_import_django(module: str) -> None:
+    code = f"import sys, shouwang.incidents.{module}; print('django' in sys.modules)"
     out = subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
