@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "shouwang.hazards",
     "shouwang.antifraud",
     "shouwang.antifraud.tracing",
+    "shouwang.antifraud.warning",
     "shouwang.incidents",
     "shouwang.demo",
 ]

@@ -1,0 +1,532 @@
+"""Every write of the warning loop: store events (and evaluate them with the active rules),
+save a rule version, backtest it, switch a rule on or off, decide a block proposal, record a
+task's outcome, import the model's scores."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shouwang.antifraud.actions import RequestItem, do_register_report, do_send_requests
+from shouwang.antifraud.choices import FraudType, IndicatorKind, RequestSource
+from shouwang.antifraud.intake import parse_report
+from shouwang.antifraud.models import FraudReport, PartnerRequest
+from shouwang.antifraud.warning.choices import (
+    TASK_MINUTES,
+    Outcome,
+    ProposalState,
+    Risk,
+    TaskState,
+)
+from shouwang.antifraud.warning.definitions import check_definition
+from shouwang.antifraud.warning.evaluate import (
+    Raised,
+    StoredScorer,
+    as_engine_event,
+    evaluate_batch,
+    evaluator_for,
+    events_between,
+    has_model,
+    parsed,
+    platform_lists,
+)
+from shouwang.antifraud.warning.events import EventInput
+from shouwang.antifraud.warning.feedback import known_outcomes
+from shouwang.antifraud.warning.models import (
+    Backtest,
+    BlockProposal,
+    NumberScore,
+    RuleVersion,
+    WarningEvent,
+    WarningRule,
+    WarningTask,
+)
+from shouwang.antifraud.warning.routing import grid_of, officer_for
+from shouwang.audit.log import record
+from shouwang.common.errors import ActionError, NotPermitted
+from shouwang.engines.scoring.rules import backtest
+from shouwang.orgs.roles import Cap
+from shouwang.orgs.scoping import jurisdiction, user_covers_unit
+
+if TYPE_CHECKING:
+    from shouwang.orgs.models import Unit, User
+
+
+def _police(actor: User, cap: Cap) -> None:
+    if not actor.is_authenticated or actor.is_outside_party or not actor.can(cap):
+        raise NotPermitted(str(cap))
+
+
+@dataclass
+class IngestResult:
+    events: list[WarningEvent]
+    proposals: list[BlockProposal] = field(default_factory=list)
+    tasks: list[WarningTask] = field(default_factory=list)
+
+
+@transaction.atomic
+def do_ingest_events(
+    events: list[EventInput], *, source: str, actor: User, unit: Unit | None = None
+) -> IngestResult:
+    """Store checked events and run them through the active rules in the same transaction, so
+    an acknowledged batch has its proposals and tasks. The events are the centre's (a carrier
+    feed covers everyone); a task goes to the person's grid wherever it is."""
+    _police(actor, Cap.FRAUD_MANAGE)
+    unit = unit or jurisdiction(actor)
+    if unit is None or not user_covers_unit(actor, unit):
+        raise NotPermitted("fraud.manage")
+    now = timezone.now()
+    batch = f"{now:%Y%m%d%H%M%S}-{secrets.token_hex(3)}"
+    stored = WarningEvent.objects.bulk_create(
+        [
+            WarningEvent(
+                unit=unit,
+                type=e.type,
+                time=e.time,
+                src=e.src,
+                dst=e.dst,
+                data=e.data,
+                batch=batch,
+                received_at=now,
+                received_by=actor,
+            )
+            for e in events
+        ]
+    )
+    if stored and stored[0].pk is None:  # no RETURNING: read the batch back
+        stored = list(WarningEvent.objects.filter(batch=batch).order_by("pk"))
+    record(
+        actor,
+        "warning.events",
+        unit=unit,
+        detail={"batch": batch, "events": len(stored), "source": source},
+    )
+    result = IngestResult(stored)
+    versions = list(
+        RuleVersion.objects.select_related("rule")
+        .filter(rule__active_version_id__isnull=False)
+        .filter(pk__in=WarningRule.objects.values("active_version_id"))
+    )
+    scorer = StoredScorer()
+    for raised in evaluate_batch(versions, stored, scorer):
+        if raised.hit.role == "block":
+            proposal = _propose(raised, scorer, unit, now)
+            if proposal is not None:
+                result.proposals.append(proposal)
+        else:
+            result.tasks.append(_dispatch(raised, scorer, unit, now))
+    return result
+
+
+def _suspect(raised: Raised) -> str:
+    """The number or account the warning is about: the flagged party for a block, the other
+    party of the event for a victim."""
+    if raised.hit.role == "block":
+        return raised.hit.subject
+    party = raised.version.definition.get("flag", {}).get("party")
+    other = {"src": "dst", "dst": "src"}.get(str(party), "src")
+    return str(raised.event.data.get(other) or "")
+
+
+def _model_fields(scorer: StoredScorer, number: str) -> dict[str, Any]:
+    row = scorer.row(number) if number else None
+    if row is None:
+        return {"score": None, "model_version": "", "reasons": []}
+    return {"score": row.probability, "model_version": row.model_version, "reasons": row.reasons}
+
+
+def _propose(
+    raised: Raised, scorer: StoredScorer, unit: Unit, now: datetime
+) -> BlockProposal | None:
+    value = raised.hit.subject
+    # One open question per number: a number already proposed or blocked is not asked again.
+    if BlockProposal.objects.filter(value=value).exclude(state=ProposalState.REJECTED).exists():
+        return None
+    kind = IndicatorKind.BANK_CARD if raised.event.type == "transfer" else IndicatorKind.PHONE
+    proposal = BlockProposal.objects.create(
+        unit=unit,
+        kind=kind,
+        value=value[:64],
+        rule_version=raised.version,
+        event=raised.event,
+        risk=raised.hit.risk or Risk.MEDIUM,
+        aggregate=raised.hit.aggregate,
+        created_at=now,
+        **_model_fields(scorer, value),
+    )
+    record(
+        None,
+        "warning.proposal",
+        proposal,
+        unit=unit,
+        detail={"rule": str(raised.version), "event": raised.event.pk},
+    )
+    return proposal
+
+
+def _dispatch(raised: Raised, scorer: StoredScorer, unit: Unit, now: datetime) -> WarningTask:
+    grid = grid_of(raised.event.data)
+    assignee = officer_for(grid) if grid is not None else None
+    risk = raised.hit.risk or Risk.MEDIUM
+    suspect = _suspect(raised)
+    task = WarningTask.objects.create(
+        unit=grid or unit,
+        assignee=assignee,
+        person_phone=raised.hit.subject[:64],
+        person_name=str(raised.event.data.get("name") or "")[:50],
+        counterpart=suspect[:64],
+        fraud_type=raised.version.fraud_type,
+        risk=risk,
+        rule_version=raised.version,
+        event=raised.event,
+        aggregate=raised.hit.aggregate,
+        created_at=now,
+        deadline=now + timedelta(minutes=TASK_MINUTES[risk]),
+        **_model_fields(scorer, suspect),
+    )
+    record(
+        None,
+        "warning.task",
+        task,
+        unit=task.unit,
+        detail={
+            "rule": str(raised.version),
+            "assignee": assignee.pk if assignee else None,
+            "deadline": task.deadline.isoformat(),
+        },
+    )
+    return task
+
+
+@transaction.atomic
+def do_save_rule_version(
+    data: Any, *, rule_id: str, fraud_type: str = FraudType.OTHER, actor: User
+) -> RuleVersion:
+    """A new version of rule ``rule_id`` (the rule is created with its first). Versions are
+    never edited: the active version stays active until someone switches to another."""
+    _police(actor, Cap.RULE_EDIT)
+    unit = jurisdiction(actor)
+    if unit is None:
+        raise NotPermitted("fraud.rules")
+    if fraud_type not in FraudType.values:
+        raise ValidationError({"fraud_type": [_("请选择诈骗类型。")]})
+    rule = WarningRule.objects.select_for_update().filter(rule_id=rule_id).first()
+    if rule is not None and not user_covers_unit(actor, rule.unit):
+        raise NotPermitted("fraud.rules")
+    last = rule.versions.order_by("-version").first() if rule is not None else None
+    number = last.version + 1 if last is not None else 1
+    definition, _parsed = check_definition(
+        data, rule_id=rule_id, version=number, lists=platform_lists(), has_model=has_model()
+    )
+    now = timezone.now()
+    if rule is None:
+        rule = WarningRule.objects.create(rule_id=rule_id, unit=unit, created_at=now)
+    version = RuleVersion.objects.create(
+        rule=rule,
+        version=number,
+        definition=definition,
+        fraud_type=fraud_type,
+        created_at=now,
+        created_by=actor,
+    )
+    record(
+        actor,
+        "warning.rule_version",
+        version,
+        unit=rule.unit,
+        detail={"definition": definition, "fraud_type": fraud_type},
+    )
+    return version
+
+
+@transaction.atomic
+def do_backtest_version(
+    version: RuleVersion, *, since: datetime, until: datetime, actor: User
+) -> Backtest:
+    """Replay the stored events of [since, until] through this version alone and count what it
+    would have raised, and how many of those subjects outcomes have since confirmed."""
+    _police(actor, Cap.RULE_EDIT)
+    if not user_covers_unit(actor, version.rule.unit):
+        raise NotPermitted("fraud.rules")
+    if since >= until:
+        raise ValidationError({"until": [_("截止时间须晚于起始时间。")]})
+    rules = parsed([version])
+    evaluator_for(rules, StoredScorer())  # unknown lists / missing model: a clear error first
+    scorer = StoredScorer()
+    report = backtest(
+        rules,
+        (as_engine_event(e) for e in events_between(since, until)),
+        lists=platform_lists(),
+        scorer=scorer if rules[0].uses_model() else None,
+        outcomes=known_outcomes(),
+    )
+    counts = report.rules[0]
+    result = Backtest.objects.create(
+        version=version,
+        since=since,
+        until=until,
+        events=report.events,
+        warnings=counts.warnings,
+        subjects=len(counts.subjects),
+        confirmed=counts.confirmed,
+        false_alarms=counts.false_alarms,
+        ran_at=timezone.now(),
+        ran_by=actor,
+    )
+    record(
+        actor,
+        "warning.backtest",
+        version,
+        unit=version.rule.unit,
+        detail=counts.as_dict()
+        | {"events": report.events, "since": since.isoformat(), "until": until.isoformat()},
+    )
+    return result
+
+
+@transaction.atomic
+def do_activate_version(version: RuleVersion, *, actor: User) -> WarningRule:
+    """Switch a rule on at this version; only a version that has been backtested."""
+    _police(actor, Cap.RULE_EDIT)
+    rule = WarningRule.objects.select_for_update().get(pk=version.rule_id)
+    if not user_covers_unit(actor, rule.unit):
+        raise NotPermitted("fraud.rules")
+    if not version.backtests.exists():
+        raise ActionError(_("该版本尚未回测,不能启用。"), code="not_backtested")
+    previous = rule.active_version_id
+    rule.active_version = version
+    rule.save(update_fields=["active_version"])
+    record(
+        actor,
+        "warning.rule_on",
+        rule,
+        unit=rule.unit,
+        detail={"version": version.version, "previous_version_pk": previous},
+    )
+    return rule
+
+
+@transaction.atomic
+def do_deactivate_rule(rule: WarningRule, *, actor: User) -> WarningRule:
+    _police(actor, Cap.RULE_EDIT)
+    if not user_covers_unit(actor, rule.unit):
+        raise NotPermitted("fraud.rules")
+    previous = rule.active_version
+    if previous is None:
+        raise ActionError(_("该规则未启用。"), code="not_active")
+    rule.active_version = None
+    rule.save(update_fields=["active_version"])
+    record(actor, "warning.rule_off", rule, unit=rule.unit, detail={"version": previous.version})
+    return rule
+
+
+def _decide(proposal: BlockProposal, state: str, note: str, actor: User) -> None:
+    moved = BlockProposal.objects.filter(pk=proposal.pk, state=ProposalState.PENDING).update(
+        state=state, decided_at=timezone.now(), decided_by=actor, decision_note=note[:200]
+    )
+    if moved != 1:
+        raise ActionError(_("该建议已处理。"), code="conflict")
+    proposal.refresh_from_db()
+
+
+@transaction.atomic
+def do_approve_proposal(
+    proposal: BlockProposal, *, note: str = "", actor: User
+) -> list[PartnerRequest]:
+    """The analyst's yes: the block (or freeze) request goes to the partner desk through the
+    request flow, with its deadline."""
+    _police(actor, Cap.FRAUD_MANAGE)
+    if not user_covers_unit(actor, proposal.unit):
+        raise NotPermitted("fraud.manage")
+    _decide(proposal, ProposalState.APPROVED, note, actor)
+    requests = do_send_requests(
+        [RequestItem(proposal.kind, proposal.value)],
+        source=RequestSource.WARNING,
+        unit=proposal.unit,
+        note=note or str(proposal.rule_version),
+        actor=actor,
+    )
+    proposal.requests.add(*requests)
+    record(
+        actor,
+        "warning.proposal_approved",
+        proposal,
+        unit=proposal.unit,
+        detail={"requests": [r.pk for r in requests], "note": note[:200]},
+    )
+    return requests
+
+
+@transaction.atomic
+def do_reject_proposal(proposal: BlockProposal, *, note: str, actor: User) -> BlockProposal:
+    _police(actor, Cap.FRAUD_MANAGE)
+    if not user_covers_unit(actor, proposal.unit):
+        raise NotPermitted("fraud.manage")
+    if not note.strip():
+        raise ValidationError({"note": [_("驳回须说明理由。")]})
+    _decide(proposal, ProposalState.REJECTED, note, actor)
+    record(
+        actor,
+        "warning.proposal_rejected",
+        proposal,
+        unit=proposal.unit,
+        detail={"note": note[:200]},
+    )
+    return proposal
+
+
+def _report_for(task: WarningTask, loss: Decimal, note: str, actor: User) -> FraudReport:
+    """The fraud report an "already lost" outcome turns into, prefilled from the task."""
+    event = task.event
+    payload: dict[str, Any] = {
+        "fraud_type": task.fraud_type,
+        "occurred_at": event.time,
+        "loss_amount": str(loss),
+        "narrative": note or _("由预警劝阻任务 %(ref)s 转报案。") % {"ref": task.reference},
+        "victim_name": task.person_name,
+        "victim_phone": task.person_phone,
+    }
+    if event.type == "transfer" and task.counterpart:
+        payload["transfers"] = [
+            {
+                "to_kind": IndicatorKind.BANK_CARD,
+                "to_account": task.counterpart,
+                "amount": str(event.data.get("amount") or loss),
+                "at": event.time,
+            }
+        ]
+    elif task.counterpart:
+        payload["indicators"] = [{"kind": IndicatorKind.PHONE, "value": task.counterpart}]
+    return do_register_report(parse_report(payload), unit=task.unit, actor=actor)
+
+
+@transaction.atomic
+def do_record_outcome(
+    task: WarningTask,
+    *,
+    outcome: str,
+    note: str = "",
+    loss_amount: Decimal | None = None,
+    actor: User,
+) -> WarningTask:
+    """The officer's result. "Already lost" registers a fraud report (its block and freeze
+    requests go out with it); a bad report stores no outcome either."""
+    _police(actor, Cap.WARNING_HANDLE)
+    if not user_covers_unit(actor, task.unit):
+        raise NotPermitted("fraud.warning")
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": [_("请选择劝阻结果。")]})
+    if outcome == Outcome.LOST and (loss_amount is None or loss_amount <= 0):
+        raise ValidationError({"loss_amount": [_("已被骗时请填写损失金额。")]})
+    now = timezone.now()
+    moved = WarningTask.objects.filter(pk=task.pk, state=TaskState.OPEN).update(
+        state=TaskState.DONE,
+        outcome=outcome,
+        outcome_note=note,
+        outcome_at=now,
+        outcome_by=actor,
+    )
+    if moved != 1:
+        raise ActionError(_("该任务已反馈。"), code="conflict")
+    task.refresh_from_db()
+    if outcome == Outcome.LOST:
+        assert loss_amount is not None
+        task.report = _report_for(task, loss_amount, note, actor)
+        task.save(update_fields=["report"])
+    record(
+        actor,
+        "warning.outcome",
+        task,
+        unit=task.unit,
+        detail={"outcome": outcome, "late": now > task.deadline, "report": task.report_id},
+    )
+    return task
+
+
+def _read_reasons(content: bytes) -> dict[str, list[dict[str, Any]]]:
+    reasons: dict[str, list[dict[str, Any]]] = {}
+    for n, line in enumerate(content.decode("utf-8-sig", "replace").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            reasons[str(row["phone_no_m"])] = [
+                {
+                    "feature": str(r["feature"]),
+                    "value": float(r["value"]),
+                    "calibrated": float(r["calibrated"]),
+                }
+                for r in row["reasons"]
+            ]
+        except (ValueError, KeyError, TypeError):
+            raise ValidationError(
+                {"reasons": [_("评分依据文件第 %(row)d 行格式不正确。") % {"row": n}]}
+            ) from None
+    return reasons
+
+
+@transaction.atomic
+def do_import_scores(
+    scores: bytes, *, model_version: str, reasons: bytes | None = None, actor: User
+) -> int:
+    """Load the model's scores (the CSV ``shouwang antifraud score`` writes: phone_no_m, score,
+    is_fraud) and, when given, its reasons (the JSON lines of ``--reasons``). A number scored
+    again takes the new score. Every row is checked before any is written."""
+    _police(actor, Cap.RULE_EDIT)
+    model_version = model_version.strip()
+    if not model_version or len(model_version) > 40:
+        raise ValidationError({"model_version": [_("请填写模型版本(不超过 40 个字符)。")]})
+    try:
+        text = scores.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError({"scores": [_("文件不是 UTF-8 编码。")]}) from None
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or not {"phone_no_m", "score", "is_fraud"} <= set(reader.fieldnames):
+        raise ValidationError({"scores": [_("评分文件表头须为 phone_no_m,score,is_fraud。")]})
+    explained = _read_reasons(reasons) if reasons else {}
+    errors: dict[str, list[str]] = {}
+    rows: dict[str, tuple[float, bool]] = {}
+    for n, row in enumerate(reader, start=1):
+        number = (row.get("phone_no_m") or "").strip()
+        try:
+            probability = float(row.get("score") or "")
+        except ValueError:
+            probability = -1.0
+        if not number or len(number) > 64:
+            errors.setdefault(f"row {n}.phone_no_m", []).append(_("号码为空或过长。"))
+        if not 0.0 <= probability <= 1.0:
+            errors.setdefault(f"row {n}.score", []).append(_("评分须为 0 到 1 之间的数字。"))
+        if (row.get("is_fraud") or "").strip() not in ("0", "1"):
+            errors.setdefault(f"row {n}.is_fraud", []).append(_("is_fraud 须为 0 或 1。"))
+        rows[number] = (probability, (row.get("is_fraud") or "").strip() == "1")
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    NumberScore.objects.filter(value__in=list(rows)).delete()
+    NumberScore.objects.bulk_create(
+        [
+            NumberScore(
+                value=number,
+                model_version=model_version,
+                probability=p,
+                flagged=flag,
+                reasons=explained.get(number, []),
+                scored_at=now,
+            )
+            for number, (p, flag) in rows.items()
+        ],
+        batch_size=2000,
+    )
+    record(actor, "warning.scores", detail={"model_version": model_version, "rows": len(rows)})
+    return len(rows)

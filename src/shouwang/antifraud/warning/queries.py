@@ -1,0 +1,96 @@
+"""Reads of the warning loop, always scoped. Police see their subtree (a task's unit is the
+person's grid, so the grid worker, the station and the centre above see it); partner desks see
+none of it: they learn of a flagged number only as a request in their own queue."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from shouwang.antifraud.warning.models import (
+    BlockProposal,
+    RuleVersion,
+    WarningEvent,
+    WarningRule,
+    WarningTask,
+)
+from shouwang.orgs.roles import Cap
+from shouwang.orgs.scoping import for_user, user_covers_unit
+
+if TYPE_CHECKING:
+    from shouwang.orgs.models import User
+
+
+def _police_with(user: User, *caps: Cap) -> bool:
+    return (
+        user.is_authenticated
+        and user.is_active
+        and not user.is_outside_party
+        and any(user.can(cap) for cap in caps)
+    )
+
+
+def tasks_for_user(user: User) -> QuerySet[WarningTask]:
+    if not _police_with(user, Cap.WARNING_HANDLE):
+        return WarningTask.objects.none()
+    return for_user(WarningTask.objects.all(), user, unit_field="unit")
+
+
+def task_visible_to(user: User, task: WarningTask) -> bool:
+    return _police_with(user, Cap.WARNING_HANDLE) and user_covers_unit(user, task.unit)
+
+
+def access_task(user: User, task_id: int) -> WarningTask:
+    task = (
+        WarningTask.objects.select_related("unit", "assignee", "rule_version__rule", "event")
+        .filter(pk=task_id)
+        .first()
+    )
+    if task is None or not task_visible_to(user, task):
+        raise Http404
+    return task
+
+
+def proposals_for_user(user: User) -> QuerySet[BlockProposal]:
+    if not _police_with(user, Cap.FRAUD_MANAGE):
+        return BlockProposal.objects.none()
+    return for_user(BlockProposal.objects.all(), user, unit_field="unit")
+
+
+def access_proposal(user: User, proposal_id: int) -> BlockProposal:
+    proposal = proposals_for_user(user).filter(pk=proposal_id).first()
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+def rules_for_user(user: User) -> QuerySet[WarningRule]:
+    if not _police_with(user, Cap.RULE_EDIT, Cap.FRAUD_MANAGE):
+        return WarningRule.objects.none()
+    return for_user(WarningRule.objects.all(), user, unit_field="unit")
+
+
+def access_rule(user: User, rule_pk: int) -> WarningRule:
+    rule = rules_for_user(user).select_related("active_version").filter(pk=rule_pk).first()
+    if rule is None:
+        raise Http404
+    return rule
+
+
+def access_version(user: User, version_pk: int) -> RuleVersion:
+    version = (
+        RuleVersion.objects.select_related("rule")
+        .filter(pk=version_pk, rule__in=rules_for_user(user))
+        .first()
+    )
+    if version is None:
+        raise Http404
+    return version
+
+
+def events_for_user(user: User) -> QuerySet[WarningEvent]:
+    if not _police_with(user, Cap.FRAUD_MANAGE, Cap.RULE_EDIT):
+        return WarningEvent.objects.none()
+    return for_user(WarningEvent.objects.all(), user, unit_field="unit")
