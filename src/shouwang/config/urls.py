@@ -17,6 +17,7 @@ urlpatterns = [
     path("hazards/", include("shouwang.hazards.urls")),
     path("cases/", include("shouwang.cases.urls")),
     path("audit/", include("shouwang.audit.urls")),
+    path("antifraud/trace/", include("shouwang.antifraud.tracing.urls")),
     path("antifraud/", include("shouwang.antifraud.urls")),
     path("incidents/", include("shouwang.incidents.urls")),
 ]

@@ -1,0 +1,150 @@
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from shouwang.antifraud.models import FraudReport, PartnerRequest
+from shouwang.antifraud.tests.factories import CARD_1
+from shouwang.antifraud.tracing.actions import do_import_statement, do_run_trace
+from shouwang.antifraud.tracing.models import StatementMapping, Trace, Transaction
+from shouwang.antifraud.tracing.tests.statements import (
+    MAPPING,
+    MULE_1,
+    MULE_2,
+    as_csv,
+    card_1_rows,
+    mule_1_rows,
+    register_report,
+    save_mappings,
+)
+from shouwang.common.apitest import session_client
+from shouwang.common.testing import Cast
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def report(cast: Cast) -> FraudReport:
+    save_mappings(cast)
+    report = register_report(cast)
+    for name, rows in (("card1.csv", card_1_rows()), ("mule1.csv", mule_1_rows())):
+        do_import_statement(
+            report, organisation=cast.bank, filename=name, content=as_csv(rows), actor=cast.ivan
+        )
+    return report
+
+
+@pytest.fixture
+def trace(cast: Cast, report: FraudReport) -> Trace:
+    return do_run_trace(report, transfer=report.transfers.all()[0], actor=cast.ivan)
+
+
+def test_report_page_links_each_transfer_to_tracing(cast: Cast, report: FraudReport) -> None:
+    page = session_client(cast.alice).get(f"/antifraud/{report.pk}/")
+    assert page.status_code == 200
+    assert f"/antifraud/trace/reports/{report.pk}/?transfer=" in page.content.decode()
+
+
+def test_workspace_lists_statements_and_runs_a_trace(cast: Cast, report: FraudReport) -> None:
+    client = session_client(cast.ivan)
+    page = client.get(f"/antifraud/trace/reports/{report.pk}/")
+    assert page.status_code == 200
+    assert "card1.csv" in page.content.decode()
+    transfer = report.transfers.all()[0]
+    params = {"transfer": transfer.pk, "rule": "haircut", "max_hops": 4, "window_hours": 48}
+    response = client.post(f"/antifraud/trace/reports/{report.pk}/run/", params)
+    saved = Trace.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/trace/{saved.pk}/")
+    assert (saved.rule, saved.max_hops, saved.window_hours) == ("haircut", 4, 48)
+
+
+def test_trace_page_shows_freeze_list_graph_and_masks_the_victims_account(
+    cast: Cast, trace: Trace
+) -> None:
+    client = session_client(cast.ivan)
+    html = client.get(f"/antifraud/trace/{trace.pk}/").content.decode()
+    assert html.index(MULE_1) < html.index(MULE_2)  # ranked by money held
+    assert "6222000011112222" not in html and "6222********2222" in html
+    graph = client.get(f"/antifraud/trace/{trace.pk}/graph.json").json()
+    roles = {n["id"]: n["role"] for n in graph["nodes"]}
+    assert roles[CARD_1] == "start" and roles[MULE_1] == "holds"
+    assert "cash_out" in roles.values() and "6222000011112222" not in str(graph)
+    assert {"source": CARD_1, "target": MULE_1, "amount": 20000.0} in graph["links"]
+
+
+def test_sending_freezes_from_the_page(cast: Cast, trace: Trace) -> None:
+    client = session_client(cast.ivan)
+    before = PartnerRequest.objects.count()
+    response = client.post(f"/antifraud/trace/{trace.pk}/freeze/", {"account": [MULE_1]})
+    assert response.status_code == 302
+    assert PartnerRequest.objects.count() == before + 1
+    desk = session_client(cast.dora).get("/antifraud/desk/").content.decode()
+    assert MULE_1 in desk
+    # Sending it again is refused with a message, nothing written.
+    client.post(f"/antifraud/trace/{trace.pk}/freeze/", {"account": [MULE_1]})
+    assert PartnerRequest.objects.count() == before + 1
+
+
+def test_upload_with_a_bad_row_shows_row_and_column_and_writes_nothing(
+    cast: Cast, report: FraudReport
+) -> None:
+    client = session_client(cast.ivan)
+    count = Transaction.objects.count()
+    rows = [*card_1_rows(), ["昨天", CARD_1, "收", "1", "x", "", "", "9"]]
+    upload = SimpleUploadedFile("bad.csv", as_csv(rows))
+    response = client.post(
+        f"/antifraud/trace/reports/{report.pk}/statements/",
+        {"organisation": cast.bank.pk, "file": upload},
+        follow=True,
+    )
+    assert "第 5 行，“交易时间”列" in response.content.decode()
+    assert Transaction.objects.count() == count
+
+
+def urls(report: FraudReport, trace: Trace) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        ("get", f"/antifraud/trace/reports/{report.pk}/", {}),
+        ("post", f"/antifraud/trace/reports/{report.pk}/statements/", {}),
+        ("post", f"/antifraud/trace/reports/{report.pk}/run/", {"transfer": 1}),
+        ("get", f"/antifraud/trace/{trace.pk}/", {}),
+        ("get", f"/antifraud/trace/{trace.pk}/graph.json", {}),
+        ("post", f"/antifraud/trace/{trace.pk}/freeze/", {"account": [MULE_1]}),
+    ]
+
+
+def test_other_jurisdiction_gets_404_everywhere(
+    cast: Cast, report: FraudReport, trace: Trace
+) -> None:
+    client = session_client(cast.charlie)
+    for method, url, data in urls(report, trace):
+        assert getattr(client, method)(url, data).status_code == 404, url
+
+
+def test_partner_desks_see_none_of_it(cast: Cast, report: FraudReport, trace: Trace) -> None:
+    client = session_client(cast.dora)
+    for method, url, data in urls(report, trace):
+        assert getattr(client, method)(url, data).status_code in {403, 404}, url
+    assert client.get("/antifraud/trace/mappings/").status_code in {403, 404}
+    assert client.get(f"/antifraud/trace/mappings/{cast.bank.pk}/").status_code in {403, 404}
+    assert PartnerRequest.objects.filter(source="trace").count() == 0
+
+
+def test_anonymous_is_sent_to_log_in(report: FraudReport) -> None:
+    response = session_client(None).get(f"/antifraud/trace/reports/{report.pk}/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_centre_edits_a_banks_layout(cast: Cast) -> None:
+    client = session_client(cast.ivan)
+    assert client.get("/antifraud/trace/mappings/").status_code == 200
+    form = {k: v for k, v in MAPPING.items() if isinstance(v, str)}
+    form["channel_values"] = "ATM取款=atm\n消费=merchant"
+    form["header_row"] = "2"
+    response = client.post(f"/antifraud/trace/mappings/{cast.other_bank.pk}/", form)
+    assert response.status_code == 302
+    saved = StatementMapping.objects.get(organisation=cast.other_bank).mapping
+    assert saved["channel_values"] == {"ATM取款": "atm", "消费": "merchant"}
+    assert saved["header_row"] == 2 and saved["bank"] == cast.other_bank.name
+    bad = client.post(f"/antifraud/trace/mappings/{cast.bank.pk}/", {**form, "time": ""})
+    assert bad.status_code == 422 and "请填写该列的表头" in bad.content.decode()
+    assert session_client(cast.bob).get("/antifraud/trace/mappings/").status_code == 403

@@ -1,0 +1,213 @@
+"""Fund tracing's pages: a report's tracing workspace (statements, transfers to trace from,
+earlier traces), one trace (graph, flows, freeze list and the send action) and the banks'
+statement layouts. Every object comes through the report's scope: 404 outside it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shouwang.antifraud.models import FraudReport
+from shouwang.antifraud.queries import access_report
+from shouwang.antifraud.tracing.actions import (
+    do_import_statement,
+    do_run_trace,
+    do_save_mapping,
+    do_send_trace_freezes,
+)
+from shouwang.antifraud.tracing.forms import (
+    COLUMN_FIELDS,
+    COLUMN_LABELS,
+    mapping_as_form,
+    mapping_from_form,
+    trace_parameters,
+)
+from shouwang.antifraud.tracing.models import StatementMapping, TraceRule
+from shouwang.antifraud.tracing.presenters import flow_rows, freeze_list, graph
+from shouwang.antifraud.tracing.queries import (
+    access_trace,
+    access_transfer,
+    mapping_banks,
+    statements_of,
+)
+from shouwang.antifraud.tracing.routing import DESK_KINDS
+from shouwang.antifraud.views.common import actor_of, error_dict
+from shouwang.common.errors import NotPermitted
+from shouwang.orgs.models import Organisation
+from shouwang.orgs.roles import Cap
+
+# Rows of the freeze list ticked for sending when the page opens.
+PRESELECTED = 5
+
+
+def _workspace(actor: Any, report: FraudReport, request: HttpRequest) -> dict[str, Any]:
+    transfers = list(report.transfers.select_related("to_indicator"))
+    chosen = request.GET.get("transfer", "")
+    return {
+        "report": report,
+        "statements": list(statements_of(report)),
+        "banks": mapping_banks(actor),
+        "transfers": transfers,
+        "chosen": int(chosen) if chosen.isdigit() else (transfers[0].pk if transfers else None),
+        "traces": list(report.traces.select_related("created_by", "transfer")[:50]),
+        "rules": TraceRule.choices,
+        "can_trace": actor.can(Cap.TRACE_RUN),
+    }
+
+
+@login_required
+@require_GET
+def report_trace(request: HttpRequest, report_pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    report = access_report(actor, report_pk)
+    return render(request, "fraud_tracing/report.html", _workspace(actor, report, request))
+
+
+def _show_errors(request: HttpRequest, exc: ValidationError) -> None:
+    for texts in error_dict(exc).values():
+        for text in texts:
+            messages.error(request, text)
+
+
+@login_required
+@require_POST
+def statement_import(request: HttpRequest, report_pk: int) -> HttpResponse:
+    actor = actor_of(request, Cap.TRACE_RUN)
+    report = access_report(actor, report_pk)
+    upload = request.FILES.get("file")
+    bank = mapping_banks(actor).filter(pk=request.POST.get("organisation") or 0).first()
+    try:
+        if upload is None:
+            raise ValidationError({"file": _("请选择流水文件。")})
+        if bank is None:
+            raise ValidationError({"organisation": _("请选择银行。")})
+        statement = do_import_statement(
+            report,
+            organisation=bank,
+            filename=upload.name or "statement",
+            content=upload.read(),
+            actor=actor,
+        )
+    except NotPermitted:
+        raise PermissionDenied from None
+    except ValidationError as exc:
+        _show_errors(request, exc)
+    else:
+        messages.success(
+            request,
+            _("已导入 %(file)s：%(n)d 笔交易。")
+            % {"file": statement.filename, "n": statement.row_count},
+        )
+    return redirect("fraud_tracing:report", report.pk)
+
+
+@login_required
+@require_POST
+def trace_run(request: HttpRequest, report_pk: int) -> HttpResponse:
+    actor = actor_of(request, Cap.TRACE_RUN)
+    report = access_report(actor, report_pk)
+    raw = request.POST.get("transfer", "")
+    transfer = access_transfer(actor, report, int(raw) if raw.isdigit() else 0)
+    try:
+        trace = do_run_trace(
+            report, transfer=transfer, actor=actor, **trace_parameters(request.POST)
+        )
+    except NotPermitted:
+        raise PermissionDenied from None
+    except ValidationError as exc:
+        _show_errors(request, exc)
+        return redirect("fraud_tracing:report", report.pk)
+    return redirect("fraud_tracing:trace", trace.pk)
+
+
+@login_required
+@require_GET
+def trace_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    trace = access_trace(actor, pk)
+    result = trace.result
+    context = {
+        "trace": trace,
+        "report": trace.report,
+        "freeze": freeze_list(trace),
+        "flows": flow_rows(trace),
+        "cash_outs": result.get("cash_outs", []),
+        "beyond": result.get("beyond_limits", 0.0),
+        "preselected": PRESELECTED,
+        "can_send": actor.can(Cap.FRAUD_MANAGE),
+    }
+    return render(request, "fraud_tracing/trace.html", context)
+
+
+@login_required
+@require_GET
+def trace_graph(request: HttpRequest, pk: int) -> JsonResponse:
+    return JsonResponse(graph(access_trace(actor_of(request), pk)))
+
+
+@login_required
+@require_POST
+def trace_freeze(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request, Cap.FRAUD_MANAGE)
+    trace = access_trace(actor, pk)
+    try:
+        created = do_send_trace_freezes(
+            trace, accounts=request.POST.getlist("account"), actor=actor
+        )
+    except NotPermitted:
+        raise PermissionDenied from None
+    except ValidationError as exc:
+        _show_errors(request, exc)
+    else:
+        messages.success(request, _("已发出 %(n)d 条冻结请求。") % {"n": len(created)})
+    return redirect("fraud_tracing:trace", trace.pk)
+
+
+@login_required
+@require_GET
+def mapping_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request, Cap.FRAUD_MANAGE)
+    if actor.is_outside_party:
+        raise Http404
+    banks = Organisation.objects.filter(kind__in=DESK_KINDS).order_by("name")
+    saved = set(StatementMapping.objects.values_list("organisation_id", flat=True))
+    rows = [(bank, bank.pk in saved) for bank in banks]
+    return render(request, "fraud_tracing/mappings.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mapping_edit(request: HttpRequest, org_pk: int) -> HttpResponse:
+    actor = actor_of(request, Cap.FRAUD_MANAGE)
+    bank = Organisation.objects.filter(pk=org_pk, kind__in=DESK_KINDS).first()
+    if bank is None or actor.is_outside_party:
+        raise Http404
+    errors: dict[str, list[str]] = {}
+    saved = StatementMapping.objects.filter(organisation=bank).first()
+    values: dict[str, Any] = mapping_as_form(saved.mapping if saved else {})
+    if request.method == "POST":
+        try:
+            do_save_mapping(bank, mapping_from_form(request.POST), actor=actor)
+        except NotPermitted:
+            raise PermissionDenied from None
+        except ValidationError as exc:
+            errors = error_dict(exc)
+            values = {k: request.POST.get(k, "") for k in values}
+        else:
+            messages.success(request, _("已保存%(bank)s的流水格式。") % {"bank": bank.name})
+            return redirect("fraud_tracing:mappings")
+    columns = [
+        (name, COLUMN_LABELS[name], values.get(name, ""), errors.get(name, []))
+        for name in COLUMN_FIELDS
+    ]
+    context = {"bank": bank, "values": values, "errors": errors, "columns": columns}
+    return render(
+        request, "fraud_tracing/mapping_form.html", context, status=422 if errors else 200
+    )
