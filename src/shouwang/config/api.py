@@ -42,6 +42,7 @@ api = NinjaAPI(
     renderer=_Utf8Renderer(),
 )
 api.add_router("/hazards/", hazards_router)
+api.add_router("/antifraud/trace/", "shouwang.antifraud.tracing.api.router")
 api.add_router("/antifraud/", antifraud_router)
 api.add_router("/incidents/", incidents_router)
 

@@ -1,0 +1,115 @@
+"""Fund tracing's API shapes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from ninja import Schema
+from pydantic import Field
+
+from shouwang.antifraud.tracing.models import Statement, Trace, TraceRule
+from shouwang.antifraud.tracing.presenters import flow_rows, freeze_list
+
+
+class StatementOut(Schema):
+    id: int
+    report_id: int
+    organisation: str
+    filename: str
+    row_count: int
+    imported_at: datetime
+
+    @staticmethod
+    def of(statement: Statement) -> StatementOut:
+        return StatementOut(
+            id=statement.pk,
+            report_id=statement.report_id,
+            organisation=statement.organisation.name,
+            filename=statement.filename,
+            row_count=statement.row_count,
+            imported_at=statement.imported_at,
+        )
+
+
+class TraceIn(Schema):
+    transfer: int = Field(description="id of one of the report's transfers to trace from")
+    rule: TraceRule = TraceRule.FIFO
+    max_hops: int = Field(6, ge=1, le=12)
+    window_hours: int = Field(72, ge=1, le=720)
+
+
+class FreezeRowOut(Schema):
+    rank: int
+    account: str
+    bank: str = Field(description="the bank that holds the account, as the statements name it")
+    desk: str = Field(description="the partner desk a freeze request goes to; empty for none")
+    amount: float = Field(description="victim money the account holds at the end of the trace")
+    hops: int
+    sent: bool
+
+
+class FlowOut(Schema):
+    hop: int
+    txn_id: str
+    from_account: str = Field(description="masked when it is the victim's own account")
+    to_account: str
+    time: str
+    amount: float
+    attributed: float
+    channel: str | None
+    bank: str | None
+    cash_out: bool
+
+
+class TraceOut(Schema):
+    id: int
+    reference: str
+    report_id: int
+    transfer_id: int | None
+    start_account: str
+    start_amount: Decimal
+    start_time: datetime
+    rule: TraceRule
+    max_hops: int
+    window_hours: int
+    transaction_count: int
+    created_at: datetime
+    freeze_list: list[FreezeRowOut]
+    flows: list[FlowOut]
+    cashed_out: float
+    beyond_limits: float
+
+    @staticmethod
+    def of(trace: Trace) -> TraceOut:
+        flows = [
+            FlowOut(**{**{k: f[k] for k in FlowOut.model_fields}, "from_account": f["from_shown"]})
+            for f in flow_rows(trace)
+        ]
+        return TraceOut(
+            id=trace.pk,
+            reference=trace.reference,
+            report_id=trace.report_id,
+            transfer_id=trace.transfer_id,
+            start_account=trace.start_account,
+            start_amount=trace.start_amount,
+            start_time=trace.start_time,
+            rule=TraceRule(trace.rule),
+            max_hops=trace.max_hops,
+            window_hours=trace.window_hours,
+            transaction_count=trace.transaction_count,
+            created_at=trace.created_at,
+            freeze_list=[FreezeRowOut(**vars(row)) for row in freeze_list(trace)],
+            flows=flows,
+            cashed_out=round(sum(c["amount"] for c in trace.result.get("cash_outs", [])), 2),
+            beyond_limits=round(trace.result.get("beyond_limits", 0.0), 2),
+        )
+
+
+class FreezeIn(Schema):
+    accounts: list[str] = Field(
+        default_factory=list, description="accounts of the freeze list to send; or use top"
+    )
+    top: int | None = Field(
+        None, ge=1, le=100, description="send the first N accounts of the freeze list not yet sent"
+    )
