@@ -223,3 +223,19 @@ def test_a_mapping_is_saved_from_its_form(data: Cast) -> None:
         },
     )
     assert response.status_code == 422 and "无法识别的坐标系" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "english"),
+    [
+        ("/incidents/map/", "Forecasts are of places and times, never of people."),
+        ("/incidents/trends/", "Year on year"),
+        ("/incidents/duty/", "Recommended level"),
+        ("/incidents/patrol/", "Response coverage"),
+    ],
+)
+def test_the_pages_speak_english(data: Cast, url: str, english: str) -> None:
+    client = session_client(data.alice)
+    client.cookies["django_language"] = "en"
+    page = client.get(url).content.decode()
+    assert english in page
