@@ -19,6 +19,7 @@ from ninja.renderers import JSONRenderer
 
 from shouwang.common.errors import NotPermitted
 from shouwang.antifraud.api import router as antifraud_router
+from shouwang.antifraud.warning.api import router as warning_router
 from shouwang.hazards.api import router as hazards_router
 from shouwang.incidents.api import router as incidents_router
 from shouwang.orgs.api_auth import TokenAuth, session_auth
@@ -43,6 +44,7 @@ api = NinjaAPI(
 )
 api.add_router("/hazards/", hazards_router)
 api.add_router("/antifraud/trace/", "shouwang.antifraud.tracing.api.router")
+api.add_router("/antifraud/warnings/", warning_router)
 api.add_router("/antifraud/", antifraud_router)
 api.add_router("/incidents/", incidents_router)
 

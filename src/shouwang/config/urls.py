@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/", include("shouwang.cases.urls")),
     path("audit/", include("shouwang.audit.urls")),
     path("antifraud/trace/", include("shouwang.antifraud.tracing.urls")),
+    path("antifraud/warnings/", include("shouwang.antifraud.warning.urls")),
     path("antifraud/", include("shouwang.antifraud.urls")),
     path("incidents/", include("shouwang.incidents.urls")),
 ]

@@ -1,0 +1,180 @@
+import json
+
+import pytest
+
+from shouwang.antifraud.models import FraudReport
+from shouwang.antifraud.tests.factories import PHONE_1
+from shouwang.antifraud.warning.models import RuleVersion, WarningEvent
+from shouwang.antifraud.warning.tests.helpers import (
+    BURST_EVENTS,
+    BURST_RULE,
+    SCAMMER,
+    VICTIM_RULE,
+    call,
+    ingest,
+    score_scammer,
+    switched_on,
+)
+from shouwang.audit.models import AuditEvent
+from shouwang.common.apitest import session_client, token_client
+from shouwang.common.testing import Cast
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/antifraud/warnings"
+
+
+def _task(cast: Cast) -> int:
+    score_scammer(cast)
+    switched_on(cast, "victim", VICTIM_RULE)
+    result = ingest(cast, [call(SCAMMER, "13900001111", 0, grid=cast.grid_a.code, name="王小明")])
+    return int(result.tasks[0].pk)
+
+
+def test_the_task_page_shows_script_reasons_and_masked_person(cast: Cast) -> None:
+    pk = _task(cast)
+    page = session_client(cast.bob).get(f"/antifraud/warnings/tasks/{pk}/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "139****1111" in text and "13900001111" not in text
+    assert "call_dispersion" in text and "0.970" in text
+    assert "不要转账" in text
+    queue = session_client(cast.bob).get("/antifraud/warnings/").content.decode()
+    assert f"/antifraud/warnings/tasks/{pk}/" in queue
+
+
+def test_other_jurisdiction_and_partners_get_404_for_tasks(cast: Cast) -> None:
+    pk = _task(cast)
+    for user in (cast.charlie, cast.gina, cast.dora):
+        assert session_client(user).get(f"/antifraud/warnings/tasks/{pk}/").status_code in (
+            403,
+            404,
+        )
+        client = token_client(user)
+        assert client.get(f"{API}/tasks/{pk}").status_code == 404
+        assert client.get(f"{API}/tasks").json() == []
+    # Up the tree the station chief and the city analyst see it.
+    for user in (cast.alice, cast.ivan):
+        assert token_client(user).get(f"{API}/tasks/{pk}").status_code == 200
+
+
+def test_partner_isolation_holds_for_proposals(cast: Cast) -> None:
+    switched_on(cast, "burst", BURST_RULE)
+    proposal = ingest(cast, BURST_EVENTS).proposals[0]
+    for user in (cast.gina, cast.dora):
+        client = token_client(user)
+        assert client.get(f"{API}/proposals").json() == []
+        reply = client.post(
+            f"{API}/proposals/{proposal.pk}/approve", "{}", content_type="application/json"
+        )
+        assert reply.status_code == 404
+        assert session_client(user).get("/antifraud/warnings/proposals/").status_code == 403
+    proposal.refresh_from_db()
+    assert proposal.state == "pending"
+    # The approved proposal reaches the carrier desk as a request, and only that.
+    approved = token_client(cast.ivan).post(
+        f"{API}/proposals/{proposal.pk}/approve", "{}", content_type="application/json"
+    )
+    assert approved.status_code == 200
+    desk = session_client(cast.gina).get("/antifraud/desk/").content.decode()
+    assert PHONE_1[-4:] in desk
+
+
+def test_events_by_api_are_all_or_nothing_with_the_field_named(cast: Cast) -> None:
+    client = token_client(cast.ivan)
+    bad = {"events": [call(PHONE_1, "13900000001", 0), {"type": "fax", "time": "yesterday"}]}
+    reply = client.post(f"{API}/events", json.dumps(bad), content_type="application/json")
+    assert reply.status_code == 422
+    assert {"events.1.type", "events.1.time"} <= set(reply.json()["detail"])
+    assert not WarningEvent.objects.exists()
+    switched_on(cast, "burst", BURST_RULE)
+    ok = client.post(
+        f"{API}/events", json.dumps({"events": BURST_EVENTS}), content_type="application/json"
+    )
+    assert ok.status_code == 201
+    assert (ok.json()["events"], len(ok.json()["proposals"])) == (11, 2)
+
+
+def test_a_grid_worker_cannot_submit_events(cast: Cast) -> None:
+    reply = token_client(cast.bob).post(
+        f"{API}/events",
+        json.dumps({"events": [call(PHONE_1, "13900000001", 0)]}),
+        content_type="application/json",
+    )
+    assert reply.status_code == 403
+
+
+def test_outcome_lost_by_api_creates_a_report(cast: Cast) -> None:
+    pk = _task(cast)
+    reply = token_client(cast.bob).post(
+        f"{API}/tasks/{pk}/outcome",
+        json.dumps({"outcome": "lost", "loss_amount": "5000"}),
+        content_type="application/json",
+    )
+    assert reply.status_code == 200, reply.content
+    assert reply.json()["report_id"] == FraudReport.objects.get().pk
+
+
+def test_event_file_errors_name_row_and_column_and_store_nothing(cast: Cast) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    csv_text = (
+        "type,time,src,dst,amount\n"
+        "call,2026-01-05T10:00:00+08:00,13812345678,13900000001,\n"
+        "transfer,2026-01-05T10:01:00+08:00,6222,6223,lots\n"
+    )
+    upload = SimpleUploadedFile("events.csv", csv_text.encode(), content_type="text/csv")
+    page = session_client(cast.ivan).post(
+        "/antifraud/warnings/upload/", {"what": "events", "file": upload}
+    )
+    assert page.status_code == 422
+    assert "row.2.amount" in page.content.decode()
+    assert not WarningEvent.objects.exists()
+
+
+def test_the_rule_editor_shows_errors_by_path_and_saves_versions(cast: Cast) -> None:
+    client = session_client(cast.ivan)
+    bad = {**BURST_RULE, "flag": {"party": "src", "role": "arrest"}}
+    page = client.post(
+        "/antifraud/warnings/rules/new/",
+        {"rule_id": "burst", "fraud_type": "other", "definition": json.dumps(bad)},
+    )
+    assert page.status_code == 422
+    assert "definition.flag.role" in page.content.decode()
+    assert not RuleVersion.objects.exists()
+    saved = client.post(
+        "/antifraud/warnings/rules/new/",
+        {"rule_id": "burst", "fraud_type": "other", "definition": json.dumps(BURST_RULE)},
+    )
+    assert saved.status_code == 302
+    version = RuleVersion.objects.get()
+    client.post(f"/antifraud/warnings/versions/{version.pk}/", {"action": "activate"})
+    version.rule.refresh_from_db()
+    assert not version.rule.is_active  # no backtest yet
+    client.post(
+        f"/antifraud/warnings/versions/{version.pk}/",
+        {"action": "backtest", "since": "2026-01-01T00:00", "until": "2026-01-06T00:00"},
+    )
+    client.post(f"/antifraud/warnings/versions/{version.pk}/", {"action": "activate"})
+    version.rule.refresh_from_db()
+    assert version.rule.active_version == version
+    assert AuditEvent.objects.filter(action="warning.rule_on").count() == 1
+    assert session_client(cast.bob).get("/antifraud/warnings/rules/new/").status_code == 403
+
+
+def test_precision_page_and_api(cast: Cast) -> None:
+    pk = _task(cast)
+    token_client(cast.bob).post(
+        f"{API}/tasks/{pk}/outcome",
+        json.dumps({"outcome": "dissuaded"}),
+        content_type="application/json",
+    )
+    table = token_client(cast.ivan).get(f"{API}/precision").json()
+    assert table["by_rule_version"][0] == {
+        "version": "victim v1",
+        "warnings": 1,
+        "confirmed": 1,
+        "false_alarms": 0,
+        "pending": 0,
+        "precision": 1.0,
+    }
+    assert session_client(cast.ivan).get("/antifraud/warnings/precision/").status_code == 200
