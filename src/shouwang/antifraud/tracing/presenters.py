@@ -62,7 +62,12 @@ def freeze_list(trace: Trace) -> list[FreezeRow]:
 def flow_rows(trace: Trace) -> list[dict[str, Any]]:
     victims = victim_accounts(trace)
     return [
-        {**f, "from_shown": shown(f["from_account"], victims), "to_shown": f["to_account"]}
+        {
+            **f,
+            "from_shown": shown(f["from_account"], victims),
+            "to_shown": f["to_account"],
+            "time_shown": f["time"][:19].replace("T", " "),
+        }
         for f in trace.result.get("flows", [])
     ]
 
