@@ -239,3 +239,24 @@ def test_the_pages_speak_english(data: Cast, url: str, english: str) -> None:
     client.cookies["django_language"] = "en"
     page = client.get(url).content.decode()
     assert english in page
+
+
+def test_a_mapping_is_changed_by_its_own_unit_only(data: Cast) -> None:
+    used = mapping(data.alice, data.station_a, name="旧名")
+    alice = session_client(data.alice)
+    page = alice.get(f"/incidents/import/mappings/{used.pk}/").content.decode()
+    assert "旧名" in page and "盗窃(入室)=burglary" in page
+    response = alice.post(
+        f"/incidents/import/mappings/{used.pk}/",
+        {"name": "新名", "unit": data.station_a.code, "source": "call", "time_column": "报警时间",
+         "category_column": "警情类别", "x_column": "经度", "y_column": "纬度", "crs": "BD-09",
+         "duplicate_minutes": 5, "duplicate_metres": 30},
+    )  # fmt: skip
+    assert response.status_code == 302
+    used.refresh_from_db()
+    assert (used.name, used.crs, used.duplicate_minutes) == ("新名", "BD-09", 5)
+    assert (
+        session_client(data.charlie).get(f"/incidents/import/mappings/{used.pk}/").status_code
+        == 404
+    )
+    assert "新名" in alice.get("/incidents/import/").content.decode()

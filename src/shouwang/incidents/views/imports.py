@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -20,11 +19,11 @@ from shouwang.common.errors import NotPermitted
 from shouwang.incidents.actions import do_import_incidents, do_save_import_mapping
 from shouwang.incidents.choices import IncidentSource
 from shouwang.incidents.models import ImportMapping
-from shouwang.incidents.queries import mappings_for_user
+from shouwang.incidents.queries import access_mapping, mappings_for_user
 from shouwang.incidents.reader import MAX_ROWS
 from shouwang.orgs.models import Unit, User
 from shouwang.orgs.roles import Cap
-from shouwang.orgs.scoping import units_for_user
+from shouwang.orgs.scoping import units_for_user, user_covers_unit
 
 ERRORS_SHOWN = 500
 
@@ -105,7 +104,11 @@ def import_page(request: HttpRequest) -> HttpResponse:
     field = form.fields["mapping"]
     assert isinstance(field, forms.ModelChoiceField)
     field.queryset = mappings_for_user(actor).select_related("unit")
-    context: dict[str, Any] = {"form": form, "max_rows": MAX_ROWS}
+    context: dict[str, Any] = {
+        "form": form,
+        "max_rows": MAX_ROWS,
+        "mappings": list(field.queryset),
+    }
     status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -131,21 +134,29 @@ def import_page(request: HttpRequest) -> HttpResponse:
     return render(request, "incidents/import.html", context, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def mapping_create(request: HttpRequest) -> HttpResponse:
+def _initial(mapping: ImportMapping) -> dict[str, Any]:
+    values = {f: getattr(mapping, f) for f in MappingForm.base_fields if hasattr(mapping, f)}
+    values["unit"] = mapping.unit.code
+    values["category_values"] = "\n".join(f"{k}={v}" for k, v in mapping.category_values.items())
+    return values
+
+
+def _mapping_form(request: HttpRequest, mapping: ImportMapping | None) -> HttpResponse:
     actor = _importer(request)
-    form = MappingForm(request.POST or None)
+    if mapping is not None and not user_covers_unit(actor, mapping.unit):
+        # A mapping of a unit above the user's is used, not changed, by them.
+        raise PermissionDenied
+    form = MappingForm(request.POST or None, initial=_initial(mapping) if mapping else None)
     field = form.fields["unit"]
     assert isinstance(field, forms.ModelChoiceField)
     field.queryset = units_for_user(actor).exclude(kind="grid").order_by("path")
-    if actor.unit is not None:
+    if mapping is None and actor.unit is not None:
         field.initial = actor.unit.code
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         unit, name = data.pop("unit"), data.pop("name")
         try:
-            do_save_import_mapping(actor=actor, unit=unit, name=name, values=data)
+            do_save_import_mapping(actor=actor, unit=unit, name=name, values=data, mapping=mapping)
         except NotPermitted:
             raise PermissionDenied from None
         except ValidationError as exc:
@@ -155,14 +166,24 @@ def mapping_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已保存导入映射“%(name)s”。") % {"name": name})
             return redirect("incidents:import")
     status = 422 if request.method == "POST" else 200
-    context = {
-        "form": form,
-        "example": json.dumps({"车辆被盗": "vehicle_theft"}, ensure_ascii=False),
-    }
+    context = {"form": form, "mapping": mapping}
     return render(request, "incidents/mapping_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mapping_create(request: HttpRequest) -> HttpResponse:
+    return _mapping_form(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mapping_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _mapping_form(request, access_mapping(_importer(request), pk))
 
 
 urlpatterns: list[URLPattern] = [
     path("import/", import_page, name="import"),
     path("import/mappings/new/", mapping_create, name="mapping-create"),
+    path("import/mappings/<int:pk>/", mapping_edit, name="mapping-edit"),
 ]
