@@ -1,6 +1,7 @@
 """The incident pages in a real browser: the map draws incidents, forecast hotspot cells and
 the stations' boundaries with the concentration report beside it; the trends page draws its
-chart with 同比 / 环比; another district's chief sees none of it."""
+chart with 同比 / 环比; the commander accepts a duty level; another district's chief sees none
+of it."""
 
 from __future__ import annotations
 
@@ -67,6 +68,16 @@ def test_the_map_and_the_trends_of_a_station(
     assert "%" in alice.inner_text("#trend-yoy") or "—" in alice.inner_text("#trend-yoy")
     assert "东门派出所" not in alice.inner_text("#trend-units")  # its children are communities
     screenshot(alice, "2-alice-trends")
+
+    # The duty page: the commander accepts tomorrow's recommendation for her station.
+    alice.goto(f"{base}/incidents/duty/")
+    row = alice.locator("#duty-table tr[data-unit='" + cast.station_a.code + "']")
+    recommended = row.locator(".level").first.inner_text()
+    row.locator("button.primary").click()
+    alice.wait_for_selector(".messages")
+    assert "已采纳" in row.inner_text() and recommended in row.inner_text()
+    assert recommended in alice.inner_text("#duty-history")
+    screenshot(alice, "3-alice-duty")
 
     charlie = log_in(cast.charlie)
     response = charlie.goto(f"{base}/incidents/map/?unit={cast.station_a.code}")
