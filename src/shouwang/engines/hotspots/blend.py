@@ -32,6 +32,7 @@ RECENT_WEEKS = 13.0  # decay time of the recent component
 SMOOTH_METRES = 100.0  # Gaussian bandwidth of the smoothed component
 STEPS = (0.0, 0.1, 0.3, 1.0, 3.0)  # candidate weights of the three extra components
 COMPONENTS = ("all", "long", "recent", "smooth")
+MEMO_SIZE = 4096  # validation weeks remembered per grid
 
 
 def _candidates() -> FloatArray:
@@ -85,6 +86,39 @@ def _hits(components: FloatArray, candidates: FloatArray, actual: FloatArray, k:
     return np.asarray(caught.sum(axis=1), dtype=np.float64)
 
 
+def _week_caught(
+    data: _Located, grid: Grid, origin: np.datetime64, stop: float, ks: list[int], cand: FloatArray
+) -> FloatArray:
+    """Incidents of ``[origin, stop)`` caught by each candidate built from the events before."""
+    active = np.flatnonzero(grid.active)
+    caught = np.zeros((len(ks), len(cand)))
+    inside = (data.seconds >= _seconds(origin)) & (data.seconds < stop)
+    if not inside.any():
+        return caught
+    actual = np.bincount(data.cell[inside], minlength=grid.n_cells)[active].astype(float)
+    # Equal scores (many cells have none) go by cell index as in metrics.top_cells; the offset
+    # is far below any real difference of normalised maps and makes the top k unambiguous.
+    order = -1e-15 * np.arange(active.size)
+    components = _components(data, grid, origin)[active] + order[:, None]
+    for a, k in enumerate(ks):
+        caught[a] = _hits(components, cand, actual, k)
+    return caught
+
+
+def _fingerprint(data: _Located, stop: float) -> tuple[int, int, int]:
+    """Identifies the events before ``stop``: consecutive forecasts of a backtest (or of a
+    concentration report) share most validation weeks, and their results are memoised on the
+    grid under this key."""
+    seen = data.seconds < stop
+    seconds = data.seconds[seen].astype(np.int64)
+    mixed = int((data.cell[seen] * (seconds % 9973 + 1)).sum())
+    return int(seen.sum()), int(seconds.sum()), mixed
+
+
+def _settings() -> tuple[object, ...]:
+    return (TARGET_SHARES, LONG_WEEKS, RECENT_WEEKS, SMOOTH_METRES, STEPS)
+
+
 def choose_weights(
     data: _Located, grid: Grid, start: np.datetime64, horizon: np.timedelta64
 ) -> FloatArray:
@@ -93,20 +127,16 @@ def choose_weights(
     active = np.flatnonzero(grid.active)
     ks = [max(1, round(share * active.size)) for share in TARGET_SHARES]
     caught = np.zeros((len(ks), len(candidates)))
-    # Equal scores (many cells have none) go by cell index as in metrics.top_cells; the offset
-    # is far below any real difference of normalised maps and makes the top k unambiguous.
-    order = -1e-15 * np.arange(active.size)
+    memo: dict[tuple[object, ...], FloatArray] = grid.cache.setdefault("blend-weeks", {})
+    if len(memo) > MEMO_SIZE:
+        memo.clear()
     for back in range(1, VALIDATION_WEEKS + 1):
         origin = start - back * WEEK
-        end = float((origin + horizon).astype("datetime64[s]").astype(np.int64))
-        now = float(origin.astype("datetime64[s]").astype(np.int64))
-        inside = (data.seconds >= now) & (data.seconds < min(end, _seconds(start)))
-        if not inside.any():
-            continue
-        actual = np.bincount(data.cell[inside], minlength=grid.n_cells)[active].astype(float)
-        components = _components(data, grid, origin)[active] + order[:, None]
-        for a, k in enumerate(ks):
-            caught[a] += _hits(components, candidates, actual, k)
+        stop = min(_seconds(origin + horizon), _seconds(start))
+        key = (_seconds(origin), stop, _fingerprint(data, stop), tuple(ks), _settings())
+        if key not in memo:
+            memo[key] = _week_caught(data, grid, origin, stop, ks, candidates)
+        caught += memo[key]
     baseline = np.maximum(caught[:, :1], 1.0)
     merit = (caught / baseline).mean(axis=0)
     best = int(np.argmax(merit))  # argmax takes the first maximum: row 0 (naive) wins ties

@@ -65,3 +65,19 @@ def test_without_a_change_the_blend_keeps_the_all_past_ranking_at_the_top() -> N
     best = forecast(events, grid, START, "7d", "best")
     top = set(np.argsort(-naive)[:3].tolist())
     assert top == {10, 99, 250} == set(np.argsort(-best)[:3].tolist())
+
+
+def test_remembered_validation_weeks_never_serve_another_event_set() -> None:
+    events = _moved_hotspot()
+    shared = SquareGrid(0.0, 0.0, 100.0, 20, 20)
+    week = np.timedelta64(7, "D")
+    # Warm the grid's memo with consecutive weekly forecasts, then forecast other events on it.
+    for back in (3, 2, 1):
+        forecast(events, shared, START - back * week, week, "best")
+    thinned = events.select(np.arange(len(events)) % 3 != 0)
+    for data in (events, thinned):
+        fresh = SquareGrid(0.0, 0.0, 100.0, 20, 20)
+        np.testing.assert_array_equal(
+            forecast(data, shared, START, week, "best"), forecast(data, fresh, START, week, "best")
+        )
+    assert shared.cache["blend-weeks"]
