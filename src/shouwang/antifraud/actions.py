@@ -41,7 +41,7 @@ from shouwang.antifraud.models import (
 )
 from shouwang.antifraud.normalise import normalise
 from shouwang.antifraud.routing import desk_for
-from shouwang.audit.log import record
+from shouwang.audit.log import record, record_many
 from shouwang.cases.actions import sla_hours
 from shouwang.cases.choices import CaseAction, CaseState
 from shouwang.cases.models import CaseTransition
@@ -69,6 +69,15 @@ def grade_for_loss(loss: Decimal) -> str:
     if loss >= 3_000:
         return FraudGrade.SIGNIFICANT
     return FraudGrade.MINOR
+
+
+def request_minutes_table() -> dict[str, tuple[int, int]]:
+    """Every request type's (minutes, escalate every minutes), the table over the defaults:
+    one query however many requests a report sends."""
+    table = {t: (m, DEFAULT_ESCALATE_EVERY_MINUTES) for t, m in DEFAULT_REQUEST_MINUTES.items()}
+    for rule in RequestDeadline.objects.all():
+        table[rule.type] = (rule.minutes, rule.escalate_every_minutes)
+    return table
 
 
 def request_minutes(request_type: str) -> tuple[int, int]:
@@ -135,10 +144,10 @@ def _send_requests(report: FraudReport, actor: User | None, now: datetime) -> li
         amounts[t.to_indicator_id] += t.amount
     requests: list[PartnerRequest] = []
     links = report.indicator_links.select_related("indicator", "institution").order_by("pk")
+    minutes = request_minutes_table()
     for link in links:
         ind = link.indicator
         request_type = REQUEST_FOR_KIND[ind.kind]
-        minutes, _every = request_minutes(request_type)
         requests.append(
             PartnerRequest(
                 report=report,
@@ -148,27 +157,31 @@ def _send_requests(report: FraudReport, actor: User | None, now: datetime) -> li
                 unit=report.unit,
                 amount_requested=amounts.get(ind.pk) if ind.kind in ACCOUNT_KINDS else None,
                 created_at=now,
-                deadline=now + timedelta(minutes=minutes),
+                deadline=now + timedelta(minutes=minutes[request_type][0]),
             )
         )
     created = PartnerRequest.objects.bulk_create(requests)
-    if created and created[0].pk is None:  # SQLite before RETURNING support: read them back
+    if created and created[0].pk is None:  # a backend without RETURNING: read them back
         created = list(PartnerRequest.objects.filter(report=report).order_by("pk"))
     FraudReport.objects.filter(pk=report.pk).update(requests_sent_at=now)
     report.requests_sent_at = now
-    for req in created:
-        record(
-            actor,
-            "fraud.request_sent",
-            req,
-            unit=report.unit,
-            detail={
-                "report": report.pk,
-                "type": req.type,
-                "organisation": req.organisation_id,
-                "deadline": req.deadline.isoformat(),
-            },
-        )
+    record_many(
+        actor,
+        "fraud.request_sent",
+        [
+            (
+                req,
+                {
+                    "report": report.pk,
+                    "type": req.type,
+                    "organisation": req.organisation_id,
+                    "deadline": req.deadline.isoformat(),
+                },
+            )
+            for req in created
+        ],
+        unit=report.unit,
+    )
     return created
 
 

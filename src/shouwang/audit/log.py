@@ -37,3 +37,31 @@ def record(
         purpose=purpose,
         detail=detail or {},
     )
+
+
+def record_many(
+    actor: User | None,
+    action: str,
+    items: list[tuple[Model, dict[str, Any]]],
+    *,
+    unit: Unit | None = None,
+) -> list[AuditEvent]:
+    """One audit row per object, written in one INSERT (a report's requests, say)."""
+    origin = current_origin()
+    rows = [
+        AuditEvent(
+            actor=actor if actor is not None and actor.pk else None,
+            actor_label=str(actor) if actor is not None else origin.channel,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            object_label=str(obj)[:200],
+            unit=unit,
+            ip=origin.ip,
+            user_agent=origin.user_agent,
+            channel=origin.channel,
+            detail=detail,
+        )
+        for obj, detail in items
+    ]
+    return AuditEvent.objects.bulk_create(rows)
