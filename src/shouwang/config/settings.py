@@ -170,6 +170,11 @@ FRAUD_PUBLIC_WINDOW_SECONDS = env_int("SHOUWANG_FRAUD_PUBLIC_WINDOW_SECONDS", 36
 FRAUD_PUBLIC_INTAKE_UNIT = env_str("SHOUWANG_FRAUD_PUBLIC_INTAKE_UNIT", "")
 # How often the scheduler looks for late partner requests.
 FRAUD_SCAN_SECONDS = env_int("SHOUWANG_FRAUD_SCAN_SECONDS", 60)
+# The blocklist lookup's in-process index of known indicators (antifraud.blocklist): on or off,
+# how often it picks up new rows, and how often it is rebuilt whole.
+FRAUD_BLOCKLIST_INDEX = env_bool("SHOUWANG_FRAUD_BLOCKLIST_INDEX", True)
+FRAUD_BLOCKLIST_REFRESH_SECONDS = env_int("SHOUWANG_FRAUD_BLOCKLIST_REFRESH_SECONDS", 1)
+FRAUD_BLOCKLIST_REBUILD_SECONDS = env_int("SHOUWANG_FRAUD_BLOCKLIST_REBUILD_SECONDS", 3600)
 
 # How often the scheduler scans for overdue cases, in seconds.
 OVERDUE_SCAN_SECONDS = env_int("SHOUWANG_OVERDUE_SCAN_SECONDS", 300)
