@@ -27,6 +27,7 @@ _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOU
 _INTEGER = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT")
 _COLUMNS = "epoch_us(time), txn_id, from_account, to_account, amount, channel, bank"
 _INLINE_ACCOUNTS = 200
+_LOOKUPS_PER_QUERY = 50
 _TIMES = ("TIMESTAMP", "DATE", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S")
 
 
@@ -99,6 +100,9 @@ class DuckDBSelector:
     con: duckdb.DuckDBPyConnection
     table: str
     integer_accounts: bool
+    # With a Ledger: ``table`` is sorted by (from_account, time) and ``incoming`` is the same
+    # rows sorted by (to_account, time), so rounds look accounts up instead of scanning.
+    incoming: str | None = None
 
     @classmethod
     def over(cls, source: TransactionSource) -> DuckDBSelector:
@@ -131,6 +135,8 @@ class DuckDBSelector:
         if not native:
             return []
         window = f"time BETWEEN {_timestamp(start)} AND {_timestamp(end)}"
+        if self.incoming is not None:
+            return self._look_up(native, window)
         if len(native) <= _INLINE_ACCOUNTS:
             # Literals, not parameters: the Python client spends ~0.1 ms on each parameter,
             # more than the query itself on a short list.
@@ -149,6 +155,21 @@ class DuckDBSelector:
         if len(native) > _INLINE_ACCOUNTS:
             self.con.unregister("tr_frontier")
         return [_row(r) for r in rows]
+
+    def _look_up(self, accounts: list[Any], window: str) -> list[Row]:
+        """One equality per account and direction: each is pruned to its account's row groups
+        (an IN list is not, it becomes a join over the whole table)."""
+        rows: list[Row] = []
+        for i in range(0, len(accounts), _LOOKUPS_PER_QUERY):
+            chunk = accounts[i : i + _LOOKUPS_PER_QUERY]
+            parts = [
+                f"SELECT {_COLUMNS} FROM {table} WHERE {column} = {_sql(a)} AND {window}"  # noqa: S608
+                for table, column in ((self.table, "from_account"), (self.incoming, "to_account"))
+                for a in chunk
+            ]
+            found = self.con.execute(" UNION ALL ".join(parts)).fetchall()
+            rows.extend(_row(r) for r in found)
+        return rows
 
 
 def _timestamp(micros: int) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any, Protocol
 
-from shouwang.engines.tracing.attribute import Attribution, Row, Seed, attribute
+from shouwang.engines.tracing.attribute import ORDER, Attribution, Row, Seed, attribute
 from shouwang.engines.tracing.duckdb_source import DuckDBSelector, TransactionSource
 from shouwang.engines.tracing.errors import ParameterError
 from shouwang.engines.tracing.ledger import Ledger
@@ -91,15 +91,21 @@ def trace_with(
     for seed in seeds:
         since[seed.account] = min(since.get(seed.account, seed.time), seed.time) - span
     fetched: set[str] = set()
+    rows = sorted(candidates.values(), key=ORDER)
     rounds = 0
     while True:
         new = sorted(a for a in since if a not in fetched)
         if new:
             rounds += 1
+            added = []
             for row in selector.fetch(new, min(since[a] for a in new), end):
-                candidates[row.txn_id] = row
+                if row.txn_id not in candidates:
+                    candidates[row.txn_id] = row
+                    added.append(row)
             fetched.update(new)
-        rows = sorted(candidates.values(), key=lambda r: r.order)
+            # two sorted runs: the sort merges them in linear time
+            rows.extend(sorted(added, key=ORDER))
+            rows.sort(key=ORDER)
         result = attribute(rows, seeds, since, rule, max_hops, min_amount)
         grown = {a: t - span for a, t in result.to_follow.items() if a not in since}
         if not grown:

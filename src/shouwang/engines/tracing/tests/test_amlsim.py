@@ -85,7 +85,7 @@ def check(
     for f in result.flows:
         if int(f.txn_id) in chain_txns and int(f.to_account) in truth:
             into[int(f.to_account)] += f.attributed
-    errors = [abs(into[c] - want) / want for c, want in truth.items()]
+    errors = [abs(into.get(c, 0.0) - want) / want for c, want in truth.items()]
     return recall, set(into) == set(truth), max(errors)
 
 
@@ -111,7 +111,8 @@ def test_ordinary_payments_of_the_chain_accounts_do_not_hide_the_chain(edges):
 
 
 def test_fifo_follows_the_pooled_money_to_part_of_the_chain(edges):
-    # FIFO keeps each payment whole, so one source's money takes one path, not all of them.
+    # FIFO spends money in arrival order, so a source's money misses some layering paths
+    # (bench/trace.py --amlsim: 90% of the chain is reached).
     book = ledger(edges, "alertid > 0")
     start, chain_txns, _truth = next(chains(edges))
     result = trace(book, start, "fifo", **LIMITS)
