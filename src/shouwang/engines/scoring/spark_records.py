@@ -21,11 +21,13 @@ def local_session() -> Any:
 
     # Workers must run the driver's Python: PySpark refuses mixed minor versions.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    # One shuffle partition: this session is for small tables (tests, one-off runs); a cluster
+    # job brings its own session.
     return (
         SparkSession.builder.master("local[2]")
         .appName("shouwang-scoring")
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.shuffle.partitions", "1")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.ui.enabled", "false")

@@ -12,8 +12,8 @@ from .helpers import graph, slice_table
 
 
 def test_every_variant_runs_on_the_same_folds_and_the_table_shows_the_spread():
-    table = slice_table(300, seed=11)
-    results = cross_validate(table, graph(), folds=3, inner_folds=3, seed=1, rounds=40)
+    table = slice_table(240, seed=11)
+    results = cross_validate(table, graph(), folds=3, inner_folds=3, seed=1, rounds=25)
     assert [(r.variant, r.fold) for r in results] == [
         (variant, fold) for fold in (1, 2, 3) for variant in (BASELINE, WITHOUT_GRAPH, WITH_GRAPH)
     ]
