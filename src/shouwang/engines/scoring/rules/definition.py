@@ -230,8 +230,11 @@ class _Checker:
         if op in NUMBER_OPS:
             value = self.number(value, value_path)
         elif op in ("in", "not_in"):
-            if not isinstance(value, list) or not value:
-                self.fail(value_path, "not_list", "a non-empty list")
+            hashable = isinstance(value, list) and all(
+                isinstance(item, str | int | float | bool) for item in value
+            )
+            if not hashable or not value:
+                self.fail(value_path, "not_list", "a non-empty list of texts or numbers")
             else:
                 value = frozenset(value)
         elif op in ("contains", "starts_with"):

@@ -56,6 +56,12 @@ def test_a_number_comparison_needs_a_number():
     }
 
 
+def test_in_needs_a_list_of_plain_values():
+    assert paths(rule(when={"field": "type", "op": "in", "value": [{"a": 1}]})) == {
+        ("when.value", "not_list")
+    }
+
+
 def test_a_list_of_rules_gives_each_problem_its_position_and_refuses_repeated_ids():
     with pytest.raises(RuleError) as caught:
         parse_rules([rule(), rule(version=0), rule()])
