@@ -5,6 +5,7 @@ These tests commit (transaction=True): inside a transaction lookups bypass the i
 
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
@@ -17,8 +18,9 @@ from shouwang.antifraud.actions import (
     do_unconfirm_indicator,
 )
 from shouwang.antifraud.intake import parse_report
-from shouwang.antifraud.models import Indicator
+from shouwang.antifraud.models import FraudReport, Indicator
 from shouwang.antifraud.tests.factories import CARD_1, PHONE_1, report_payload
+from shouwang.common.testing import Cast
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NEW_PHONE = "13998765432"
@@ -41,7 +43,7 @@ def clock(monkeypatch):
     return fake
 
 
-def register(cast, **overrides):
+def register(cast: Cast, **overrides: Any) -> FraudReport:
     return do_register_report(parse_report(report_payload(cast, **overrides)), actor=cast.alice)
 
 
@@ -176,5 +178,6 @@ def test_the_database_computes_the_same_keys_as_python(cast):
     for kind, value in values:
         Indicator.objects.create(kind=kind, value=value, first_seen=at, last_seen=at)
     top = Indicator.objects.order_by("-pk").values_list("pk", flat=True).first()
+    assert top is not None
     keys = blocklist._read_keys(top)
     assert sorted(keys.tolist()) == sorted(blocklist.index_key(k, v) for k, v in values)
