@@ -17,9 +17,9 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as SchemaError
 from ninja.renderers import JSONRenderer
 
-from shouwang.common.errors import NotPermitted
 from shouwang.antifraud.api import router as antifraud_router
 from shouwang.antifraud.warning.api import router as warning_router
+from shouwang.common.errors import NotPermitted
 from shouwang.hazards.api import router as hazards_router
 from shouwang.incidents.api import router as incidents_router
 from shouwang.orgs.api_auth import TokenAuth, session_auth
