@@ -155,7 +155,13 @@ def locate(history: Events, grid: Grid) -> _Located:
 
 
 def blend(history: Events, grid: Grid, start: np.datetime64, horizon: np.timedelta64) -> FloatArray:
+    """The blend in expected incidents: its shares times the all-past rate over ``horizon``."""
     data = locate(history, grid)
+    if data.cell.size == 0:
+        return np.zeros(grid.n_cells)
     weights = choose_weights(data, grid, start, horizon)
-    risk: FloatArray = _components(data, grid, start) @ weights
+    shares = _components(data, grid, start) @ (weights / weights.sum())
+    span = max(_seconds(start) - float(data.seconds.min()), 1.0)
+    expected = data.cell.size * float(horizon / np.timedelta64(1, "s")) / span
+    risk: FloatArray = shares * expected
     return risk

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from shouwang.engines.hotspots import Events, SquareGrid, forecast
 from shouwang.engines.hotspots.blend import choose_weights, locate
@@ -81,3 +82,12 @@ def test_remembered_validation_weeks_never_serve_another_event_set() -> None:
             forecast(data, shared, START, week, "best"), forecast(data, fresh, START, week, "best")
         )
     assert shared.cache["blend-weeks"]
+
+
+def test_the_blend_is_in_expected_incidents_like_the_all_past_map() -> None:
+    grid = SquareGrid(0.0, 0.0, 100.0, 20, 20)
+    events = _moved_hotspot()
+    naive = forecast(events, grid, START, "14d", "naive_all")
+    best = forecast(events, grid, START, "14d", "best")
+    assert best.sum() == pytest.approx(naive.sum())
+    assert naive.sum() == pytest.approx(len(events) * 14 / (124 * 7), rel=0.02)
