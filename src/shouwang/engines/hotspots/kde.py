@@ -22,5 +22,19 @@ def retrospective(
     horizon: np.timedelta64,
     bandwidth: float = BANDWIDTH,
 ) -> FloatArray:
-    """Density of all past events; each event weighs the same however old it is."""
-    return kernels.spread(kernels.gaussian(grid, bandwidth), cell_counts(history, grid))
+    """Density of all past events, in expected incidents over ``horizon``.
+
+    Each event weighs the same however old it is; its kernel is normalised over the active cells
+    so that no incident is lost at the study area's edge.
+    """
+    kernel = kernels.gaussian(grid, bandwidth)
+    mass = np.asarray(kernel.sum(axis=0)).ravel()
+    counts = cell_counts(history, grid)
+    spread = kernels.spread(
+        kernel, np.divide(counts, mass, out=np.zeros_like(counts), where=mass > 0)
+    )
+    if len(history) == 0:
+        return spread
+    span = max(float((start - history.t.min()) / np.timedelta64(1, "s")), 1.0)
+    risk: FloatArray = spread * float(horizon / np.timedelta64(1, "s")) / span
+    return risk

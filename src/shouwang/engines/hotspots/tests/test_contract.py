@@ -152,3 +152,10 @@ def test_horizons_parse_from_text_days_and_timedeltas() -> None:
     for bad in ("7", "x d", "0d"):
         with pytest.raises(InvalidWindow):
             as_horizon(bad)
+
+
+@pytest.mark.parametrize("model", ["naive_all", "kde", "sepp", "best"])
+def test_rate_models_forecast_expected_incidents(model: str) -> None:
+    # 2,400 events in a year: about 46 in a week, whatever the model spreads them over.
+    risk = forecast(synthetic.events(), synthetic.grid(), FORECAST_START, WEEK, model)
+    assert risk.sum() == pytest.approx(2400 * 7 / 365, rel=0.1)
