@@ -11,7 +11,8 @@ class InputError(ScoringError):
     """A features, graph or records file cannot be used as given.
 
     ``problem`` is one of ``unreadable``, ``missing_column``, ``bad_value``, ``duplicate_id``,
-    ``empty``, ``unknown_number``, ``single_class``. ``row`` is the 1-based data row (the header is
+    ``empty``, ``single_class`` (training labels lack a class), ``needs_graph`` (a graph model
+    asked to score without the graph). ``row`` is the 1-based data row (the header is
     row 0) and ``column`` the column name, each None when the problem is not in one cell.
     """
 

@@ -129,7 +129,7 @@ class TrainedModel:
         self, table: FeatureTable, graph: CallGraph | None = None, *, explain: bool = True
     ) -> Scores:
         if self.spec.graph and graph is None:
-            raise InputError("missing_column", column="graph")
+            raise InputError("needs_graph")
         x = self.matrix(table, graph)
         log_odds = np.asarray(self.booster.predict(x, raw_score=True))
         contributions = (

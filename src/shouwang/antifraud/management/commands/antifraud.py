@@ -44,6 +44,7 @@ def _input_problem(problem: str) -> str:
         "duplicate_id": _("号码重复"),
         "empty": _("没有数据行"),
         "single_class": _("训练数据须同时包含足够的诈骗号码和正常号码"),
+        "needs_graph": _("该模型使用通话图,评分时须提供通话图"),
     }
     return messages.get(problem, problem)
 

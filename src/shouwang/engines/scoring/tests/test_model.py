@@ -75,8 +75,9 @@ def test_the_metrics_of_training_are_out_of_fold(trained):
 
 def test_a_graph_model_refuses_to_score_without_the_graph(trained):
     model, held, _ = trained
-    with pytest.raises(InputError):
+    with pytest.raises(InputError) as caught:
         model.score(held)
+    assert caught.value.problem == "needs_graph"
 
 
 def test_training_needs_labels_of_both_kinds():
