@@ -33,6 +33,7 @@ from shouwang.engines.scoring import (
     summary_table,
     train,
 )
+from shouwang.engines.scoring.model import ROUNDS
 from shouwang.engines.scoring.rules import EventError, RuleError, backtest, parse_rules
 
 
@@ -154,6 +155,9 @@ class Command(BaseCommand):
             action.add_argument("--nodes", type=Path, help="node,phone_no_m CSV of the graph")
             if name != "score":
                 action.add_argument("--seed", type=int, default=0)
+                action.add_argument(
+                    "--rounds", type=int, default=ROUNDS, help="boosting rounds (default 400)"
+                )
         sub.choices["train"].add_argument("--model", type=Path, required=True)
         sub.choices["score"].add_argument("--model", type=Path, required=True)
         sub.choices["score"].add_argument("--out", type=Path, required=True)
@@ -185,7 +189,7 @@ class Command(BaseCommand):
 
     def _train(self, options: dict[str, Any]) -> None:
         table = read_features(options["features"], labels=True)
-        model = train(table, _graph(options), seed=options["seed"])
+        model = train(table, _graph(options), seed=options["seed"], rounds=options["rounds"])
         save_model(model, options["model"])
         held = model.metrics["out_of_fold"]
         self.stdout.write(
@@ -238,7 +242,11 @@ class Command(BaseCommand):
     def _cv(self, options: dict[str, Any]) -> None:
         table = read_features(options["features"], labels=True)
         results = cross_validate(
-            table, _graph(options), folds=options["folds"], seed=options["seed"]
+            table,
+            _graph(options),
+            folds=options["folds"],
+            seed=options["seed"],
+            rounds=options["rounds"],
         )
         self.stdout.write(summary_table(results))
 

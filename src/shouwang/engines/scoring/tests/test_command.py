@@ -18,7 +18,10 @@ def test_train_then_score_writes_probabilities_flags_and_reasons(tmp_path):
     graph = ["--graph", str(fraud_dir() / "node_adj_sparse.npz")]
     graph += ["--nodes", str(fraud_dir() / "node_order.csv")]
     model = tmp_path / "model"
-    call_command("antifraud", "train", "--features", str(features), *graph, "--model", str(model))
+    call_command(
+        "antifraud", "train", "--features", str(features), *graph, "--model", str(model),
+        "--rounds", "60",
+    )  # fmt: skip
     meta = json.loads((model / "model.json").read_text())
     assert meta["graph_features"] and 0.05 <= meta["threshold"] <= 0.95
     assert "g_fraud_neighbour_share" in meta["features"]
@@ -52,6 +55,7 @@ def test_scoring_a_graph_model_without_the_graph_is_refused(tmp_path):
         "antifraud", "train", "--features", str(features),
         "--graph", str(fraud_dir() / "node_adj_sparse.npz"),
         "--nodes", str(fraud_dir() / "node_order.csv"), "--model", str(tmp_path / "m"),
+        "--rounds", "20",
     )  # fmt: skip
     with pytest.raises(CommandError, match="--graph"):
         call_command(
