@@ -29,7 +29,8 @@ VALIDATION_WEEKS = 26
 TARGET_SHARES = (0.002, 0.01, 0.05)  # shares of the active area the weights are tuned for
 LONG_WEEKS = 104.0  # decay time of the long-term component
 RECENT_WEEKS = 13.0  # decay time of the recent component
-SMOOTH_METRES = 200.0  # Gaussian bandwidth of the smoothed component
+SMOOTH_METRES = 200.0  # Gaussian bandwidth of the smoothed components
+NEAR_WEEKS = 4.0  # decay time of the near-repeat component (recent events, smoothed)
 STEPS = (0.0, 0.1, 0.3, 1.0, 3.0)  # candidate weights of the three extra components
 COMPONENTS = ("all", "long", "recent", "smooth")
 MEMO_SIZE = 4096  # validation weeks remembered per grid
@@ -56,13 +57,21 @@ def _components(data: _Located, grid: Grid, origin: np.datetime64) -> FloatArray
     age_weeks = (now - data.seconds[seen]) / (7 * 86400.0)
     n = grid.n_cells
     counts = np.bincount(cell, minlength=n).astype(np.float64)
-    maps = [
-        counts,
-        np.bincount(cell, weights=np.exp(-age_weeks / LONG_WEEKS), minlength=n),
-        np.bincount(cell, weights=np.exp(-age_weeks / RECENT_WEEKS), minlength=n),
-        kernels.spread(kernels.gaussian(grid, SMOOTH_METRES), counts),
-    ]
-    columns = np.column_stack(maps)
+
+    def decayed(weeks: float) -> FloatArray:
+        return np.bincount(cell, weights=np.exp(-age_weeks / weeks), minlength=n)
+
+    def smooth(values: FloatArray) -> FloatArray:
+        return kernels.spread(kernels.gaussian(grid, SMOOTH_METRES), values)
+
+    build = {
+        "all": lambda: counts,
+        "long": lambda: decayed(LONG_WEEKS),
+        "recent": lambda: decayed(RECENT_WEEKS),
+        "smooth": lambda: smooth(counts),
+        "near": lambda: smooth(decayed(NEAR_WEEKS)),
+    }
+    columns = np.column_stack([build[name]() for name in COMPONENTS])
     totals = columns.sum(axis=0)
     return columns / np.where(totals > 0, totals, 1.0)
 
@@ -116,7 +125,7 @@ def _fingerprint(data: _Located, stop: float) -> tuple[int, int, int]:
 
 
 def _settings() -> tuple[object, ...]:
-    return (TARGET_SHARES, LONG_WEEKS, RECENT_WEEKS, SMOOTH_METRES, STEPS)
+    return (TARGET_SHARES, LONG_WEEKS, RECENT_WEEKS, SMOOTH_METRES, NEAR_WEEKS, STEPS, COMPONENTS)
 
 
 def choose_weights(
