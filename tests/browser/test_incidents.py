@@ -15,6 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import Page
 
 from shouwang.common.testing import POINT_A, POINT_B, Cast
+from shouwang.incidents.seed import ensure_categories
 from shouwang.incidents.tests.factories import add_incidents
 
 from .conftest import Login
@@ -44,6 +45,7 @@ def _history(cast: Cast) -> None:
 def test_the_map_and_the_trends_of_a_station(
     cast: Cast, live_server: Any, log_in: Login, screenshot: Shot, page_errors: list[str]
 ) -> None:
+    ensure_categories()  # a transactional test before this one may have flushed the seeded tree
     _history(cast)
     base = live_server.url
     alice = log_in(cast.alice)

@@ -20,6 +20,7 @@ from shouwang.demo.geo import random_point
 from shouwang.demo.plan import CITY_NAME
 from shouwang.incidents.choices import EventKind, IncidentSource
 from shouwang.incidents.models import ImportMapping, Incident, IncidentCategory, ScheduledEvent
+from shouwang.incidents.seed import ensure_categories
 
 INCIDENTS_PER_SCALE = 10_000
 SOURCE_SYSTEM = "110 接处警系统"
@@ -44,24 +45,9 @@ def _daily_weight(day: date) -> float:
     return WEEKDAY[day.weekday()] * season
 
 
-def _ensure_categories() -> None:
-    """The seeded tree is written by a migration; a flushed database (tests) has lost it."""
-    from shouwang.incidents.categories import CATEGORY_TREE
-
-    for code, name, children in CATEGORY_TREE:
-        parent, _ = IncidentCategory.objects.get_or_create(
-            code=code, defaults={"name": name, "path": f"/{code}/"}
-        )
-        for child_code, child_name in children:
-            IncidentCategory.objects.get_or_create(
-                code=child_code,
-                defaults={"name": child_name, "parent": parent, "path": f"/{code}/{child_code}/"},
-            )
-
-
 def make_incidents(city: DemoCity, rng: Random, now: datetime, scale: float = 1.0) -> int:
     """Write a year of incidents up to `now`, the 110 mapping, and planned events."""
-    _ensure_categories()
+    ensure_categories()
     total = round(INCIDENTS_PER_SCALE * scale)
     categories = {c.code: c for c in IncidentCategory.objects.filter(code__in=MIX)}
     codes = [c for c in MIX if c in categories]

@@ -247,6 +247,6 @@ def test_the_action_checks_capability_and_range(cast: Cast) -> None:
         do_set_sla_rule("hazard", "major", 0, 9000, actor=cast.admin)
     assert set(err.value.message_dict) == {"hours", "escalate_every_hours"}
     with pytest.raises(ValidationError) as err:
-        do_set_sla_rule("fraud", "major", 10, 10, actor=cast.admin)
+        do_set_sla_rule("no_such_kind", "major", 10, 10, actor=cast.admin)
     assert "kind" in err.value.message_dict
     assert not SlaRule.objects.exists()
