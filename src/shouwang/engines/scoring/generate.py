@@ -6,12 +6,13 @@ and have short billing histories; ordinary numbers call a few contacts often.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 import polars as pl
 
-START = datetime(2019, 8, 1, tzinfo=UTC).replace(tzinfo=None)
+# Naive timestamps: the feature SQL reads hours and days as recorded (sessions run in UTC).
+START = datetime(2019, 8, 1)
 
 
 def _number(rng: np.random.Generator) -> str:
