@@ -54,8 +54,11 @@ def load_demo(
     now: datetime | None = None,
     shape: CityShape | None = None,
     progress: Callable[[int, int], None] | None = None,
+    incidents: bool = True,
+    fraud: bool = True,
 ) -> DemoSummary:
-    """Generate the demo city into an empty database; about 2,000 x `scale` hazards.
+    """Generate the demo city into an empty database; about 2,000 x `scale` hazards, a year of
+    incidents and three months of fraud reports (each of the last two can be left out).
 
     The rows are written with hand-picked ids (see `demo.rawsql`): nothing else may write
     to the database meanwhile.
@@ -78,10 +81,12 @@ def load_demo(
         writer = HazardWriter(city, rng, now, history)
         writer.write(writer.slots(total, finds), progress)
         # Incidents draw on their own Random: the hazards above stay as they were.
-        make_incidents(city, Random(seed + 1), now, scale)
+        if incidents:
+            make_incidents(city, Random(seed + 1), now, scale)
         reset_sequences([Case, CaseTransition, Evidence, AuditEvent])
         # Fraud reports go through the actions (ordinary ids), after the hand-numbered rows.
-        make_fraud(rng, now, scale)
+        if fraud:
+            make_fraud(Random(seed + 2), now, scale)
     return DemoSummary(
         seed=seed,
         scale=scale,

@@ -41,8 +41,9 @@ MOVES = {
 
 @pytest.fixture
 def demo(db: None) -> datetime:
+    """The hazard year alone: incidents and fraud reports have their own tests below."""
     with time_machine.travel(NOW, tick=False):
-        load_demo(seed=11, scale=1.0, shape=SMALL_SHAPE)
+        load_demo(seed=11, scale=1.0, shape=SMALL_SHAPE, incidents=False, fraud=False)
     return NOW
 
 
@@ -199,3 +200,34 @@ def test_the_same_seed_gives_the_same_rows() -> None:
         load_demo(seed=5, scale=0.1, shape=SMALL_SHAPE)
         again = snapshot()
     assert first["Hazard"] and first == again
+
+
+@pytest.mark.django_db
+def test_the_demo_centre_has_reports_requests_answers_and_no_overdue_work() -> None:
+    from shouwang.antifraud.choices import RequestState
+    from shouwang.antifraud.models import FraudReport, Indicator, PartnerRequest
+
+    with time_machine.travel(NOW, tick=False):
+        load_demo(seed=11, scale=0.2, shape=SMALL_SHAPE, incidents=False)
+        reports = FraudReport.objects.all()
+        assert reports.count() >= 30
+        assert reports.filter(accepted_at__isnull=True, channel="public").count() == 3
+        assert reports.filter(state=CaseState.CLOSED).exists()
+        states = set(PartnerRequest.objects.values_list("state", flat=True))
+        assert {RequestState.DONE, RequestState.SENT} <= states
+        assert PartnerRequest.objects.filter(amount_frozen__gt=0).exists()
+        assert Indicator.objects.filter(report_count__gte=2).exists()  # reused mule accounts
+        assert Indicator.objects.filter(confirmed_at__isnull=False).exists()
+        assert all(r.created_at <= NOW for r in reports)
+        assert do_scan_overdue(now=NOW) == 0
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_year_of_incidents() -> None:
+    from shouwang.incidents.models import Incident
+
+    with time_machine.travel(NOW, tick=False):
+        load_demo(seed=11, scale=0.2, shape=SMALL_SHAPE, fraud=False)
+    assert Incident.objects.count() >= 1500
+    first = Incident.objects.order_by("occurred_at").first()
+    assert first is not None and (NOW - first.occurred_at).days > 300
