@@ -9,7 +9,8 @@
 (2) the NIJ challenge's windows for Portland (fit to 2017-02-28; 1 week, 2 weeks, 1 month);
 (3) time to fit and forecast a city of 100,000 events a year on 10,000 cells;
 (4) 8-hour shift forecasts against the static map with an hour-of-week profile (Cincinnati,
-    the only set with times of day).
+    the only set with times of day);
+(5) with --variants: the blend's gain under other configurations (sensitivity, ~8 min).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shapely
@@ -27,7 +29,7 @@ import shapely
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from shouwang.engines.hotspots import Events, SquareGrid, forecast  # noqa: E402
+from shouwang.engines.hotspots import Events, SquareGrid, blend, forecast  # noqa: E402
 from shouwang.engines.hotspots.concentration import concentration  # noqa: E402
 from shouwang.engines.hotspots.counts import cell_counts  # noqa: E402
 from shouwang.engines.hotspots.evaluate import (  # noqa: E402
@@ -198,9 +200,48 @@ def shifts(data: Dataset, weeks: int) -> None:
     print(f"    volume MAE, flat (year/21 shifts)  {result.volume_mae_flat:.3f} per shift")
 
 
+# Configurations of the blend tried (module constants of engines/hotspots/blend.py); the first
+# is the shipped one. Choosing among them by these results would tune on the test year itself.
+BLEND_VARIANTS: list[dict[str, Any]] = [
+    {},
+    {"SMOOTH_METRES": 100.0},
+    {"VALIDATION_WEEKS": 52},
+    {"STEPS": (0.0, 0.3, 1.0, 3.0)},
+    {"STEPS": (0.0, 0.3, 1.0, 3.0), "COMPONENTS": ("all", "long", "recent", "smooth", "near")},
+]
+
+
+def variants(sets: dict[str, Dataset], weeks: int) -> None:
+    print("\n(5) the blend's configuration: gain over naive_all at 0.25 mi² / 1% / 5% [95% CI]")
+    shipped = {name: getattr(blend, name) for name in ("SMOOTH_METRES", "VALIDATION_WEEKS")}
+    shipped.update(STEPS=blend.STEPS, COMPONENTS=blend.COMPONENTS)
+    for variant in BLEND_VARIANTS:
+        for name, value in {**shipped, **variant}.items():
+            setattr(blend, name, value)
+        row = []
+        for data in sets.values():
+            last = data.events.t.max().astype("datetime64[D]") + np.timedelta64(1, "D")
+            starts = weekly_starts(last - np.timedelta64(weeks * 7, "D"), weeks)
+            active = int(data.grid.active.sum())
+            areas = {"a": 28, "1%": round(0.01 * active), "5%": round(0.05 * active)}
+            result = backtest(data.events, data.grid, starts, "7d", [BASELINE, "blend"], areas)
+            index = bootstrap_indices(weeks)
+            gains = [
+                relative_gain(result.scores["blend"][a], result.scores[BASELINE][a], index)
+                for a in areas
+            ]
+            row.append(" ".join(f"{g.value:+.3f}[{g.low:+.2f},{g.high:+.2f}]" for g in gains))
+        print(f"    {variant or 'shipped'}")
+        for name, text in zip(sets, row, strict=True):
+            print(f"        {name:24s} {text}")
+    for name, value in shipped.items():
+        setattr(blend, name, value)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--variants", action="store_true", help="also (5): blend configurations")
     args = parser.parse_args()
     weeks = 8 if args.quick else 52
     print(f"hotspots benchmark, cell {CELL:.0f} m, models {MODELS}, cpu count {os.cpu_count()}")
@@ -213,6 +254,8 @@ def main() -> None:
         nij(sets[name])
     timing(20_000 if args.quick else 100_000, 100)
     shifts(sets["cincinnati_burglary"], weeks)
+    if args.variants:
+        variants(sets, weeks)
 
 
 if __name__ == "__main__":
