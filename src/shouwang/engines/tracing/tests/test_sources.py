@@ -78,3 +78,22 @@ def test_the_engine_does_not_import_django():
         "not m.startswith('shouwang.engines')]"
     )
     subprocess.run([sys.executable, "-c", code], check=True)  # noqa: S603  our own interpreter and arguments
+
+
+def test_a_ledger_and_a_plain_table_agree_on_a_wide_frontier():
+    # 300 receivers in one round: the plain table registers the frontier as a table, the ledger
+    # looks accounts up 50 at a time.
+    fan = [("M", f"R{i:03d}", 10, 1 + i / 100) for i in range(300)]
+    onward = [(f"R{i:03d}", "Z", 10, 5) for i in range(300)]
+    rows = table(("V", "M", 3000, 0), *fan, *onward)
+    plain = trace(rows, Start("M", 3000, at(0)), rule="poison")
+    assert trace(Ledger.load(rows), Start("M", 3000, at(0)), rule="poison") == plain
+    assert len(plain.flows) == 601
+
+
+def test_account_numbers_with_quotes_are_literals_not_sql():
+    rows = table(("V", "O'Neil", 500, 0), ("O'Neil", "x'); DROP TABLE tr_out; --", 500, 1))
+    ledger = Ledger.load(rows)
+    result = trace(ledger, Start("O'Neil", 500, at(0)))
+    assert [h.account for h in result.holdings] == ["x'); DROP TABLE tr_out; --"]
+    assert len(ledger) == 2
