@@ -2,8 +2,8 @@
 
 Each round asks for every transaction, within the time window, of the accounts the money has
 newly reached (both directions: the incoming ones set the balance the victim money is mixed
-with). The window predicate prunes row groups when the table is sorted by time, as a
-``Ledger`` is, so a round reads the window's rows and not the whole table.
+with). On a ``Ledger`` that is one lookup per account in copies sorted by account; on a plain
+file or table it is one scan of the window with the accounts as a list.
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ class DuckDBSelector:
         if not native:
             return None
         found = self.con.execute(
-            f"""SELECT {_COLUMNS} FROM {self.table}
+            f"""SELECT {_COLUMNS} FROM {self.incoming or self.table}
             WHERE to_account = {_sql(native[0])} AND time = {_timestamp(time)}
               AND abs(amount - {float(amount)!r}) < 0.005
             ORDER BY txn_id LIMIT 1"""  # noqa: S608
