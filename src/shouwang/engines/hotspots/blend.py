@@ -13,6 +13,7 @@ naive map when nothing beats it on the recent past.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,7 +65,7 @@ def _components(data: _Located, grid: Grid, origin: np.datetime64) -> FloatArray
     def smooth(values: FloatArray) -> FloatArray:
         return kernels.spread(kernels.gaussian(grid, SMOOTH_METRES), values)
 
-    build = {
+    build: dict[str, Callable[[], FloatArray]] = {
         "all": lambda: counts,
         "long": lambda: decayed(LONG_WEEKS),
         "recent": lambda: decayed(RECENT_WEEKS),
