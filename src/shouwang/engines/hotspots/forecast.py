@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
-from . import blend, kde, naive, prospective, sepp
+from . import blend, etas, kde, naive, prospective, sepp
 from .errors import InvalidWindow, UnknownModel
 from .events import Events, as_time
 from .grid import Grid
@@ -25,6 +25,7 @@ _REGISTRY: dict[str, Model] = {
     "kde": kde.retrospective,
     "prospective": prospective.prospective,
     "sepp": sepp.grid_sepp,
+    "etas": etas.grid_etas,
     "blend": blend.blend,
 }
 # "best" is the model the benchmark supports; it resolves to a registered model.
