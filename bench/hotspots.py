@@ -49,7 +49,7 @@ DATA = Path(os.environ.get("SHOUWANG_DATA_DIR", ROOT / ".." / "shared" / "data")
 SQ_MILE = 1609.344**2
 CELL = 150.0
 BASELINE = "naive_all"
-MODELS = [BASELINE, "naive", "kde", "prospective", "sepp", "best"]
+MODELS = [BASELINE, "naive", "kde", "prospective", "sepp", "etas", "best"]
 NIJ_BEST = {"portland_vehicle_theft": (32.6, 64.1, 47.0), "portland_burglary": (29.2, 28.0, 31.2)}
 NIJ_WINDOWS = (("1 week", 7), ("2 weeks", 14), ("1 month", 31))
 
