@@ -47,7 +47,8 @@ HORIZONS = (7, 14, 30)
 # The self-exciting point process alone fits in minutes on a city (a map page with its 8-week
 # concentration report took 220 s at 10,000 incidents): it belongs to `shouwang hotspots`
 # and the benchmark, not to a page. Pages offer the others.
-PAGE_MODELS = tuple(m for m in MODELS if m != "sepp")
+# The self-exciting fits take seconds to minutes per station map; the command offers them.
+PAGE_MODELS = tuple(m for m in MODELS if m not in {"sepp", "etas"})
 # Years of history a forecast reads: enough for every model, bounded for the page.
 LOOKBACK_DAYS = 3 * 365
 CACHE_SECONDS = 600
