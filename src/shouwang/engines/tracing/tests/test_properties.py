@@ -32,6 +32,7 @@ starts = st.lists(
     max_size=2,
 )
 hops = st.integers(1, 4)
+lookbacks = st.sampled_from([0, 10])  # minutes of history read before the money arrives
 
 
 def to_table(drawn: Any) -> Any:
@@ -47,7 +48,7 @@ def to_table(drawn: Any) -> Any:
     )
 
 
-def run(drawn: Any, drawn_starts: Any, rule: Any, max_hops: int) -> TraceResult:
+def run(drawn: Any, drawn_starts: Any, rule: Any, max_hops: int, lookback: int = 0) -> TraceResult:
     return trace(
         to_table(drawn),
         [Start(a, float(x), at(m)) for a, x, m in drawn_starts],
@@ -55,6 +56,7 @@ def run(drawn: Any, drawn_starts: Any, rule: Any, max_hops: int) -> TraceResult:
         max_hops=max_hops,
         window=timedelta(hours=1),
         min_amount=0.0,
+        lookback=timedelta(minutes=lookback),
     )
 
 
@@ -62,9 +64,9 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 
 
 @SETTINGS
-@given(rows, starts, hops, st.sampled_from(["fifo", "haircut"]))
-def test_victim_money_is_conserved(drawn, drawn_starts, max_hops, rule):
-    result = run(drawn, drawn_starts, rule, max_hops)
+@given(rows, starts, hops, st.sampled_from(["fifo", "haircut"]), lookbacks)
+def test_victim_money_is_conserved(drawn, drawn_starts, max_hops, rule, lookback):
+    result = run(drawn, drawn_starts, rule, max_hops, lookback)
     total = sum(float(x) for _, x, _ in drawn_starts)
     accounted = (
         sum(h.amount for h in result.holdings)
@@ -96,9 +98,9 @@ def test_no_hop_goes_back_in_time(drawn, drawn_starts, max_hops, rule):
 
 
 @SETTINGS
-@given(rows, starts, hops)
-def test_poison_reaches_every_account_fifo_reaches(drawn, drawn_starts, max_hops):
-    fifo = run(drawn, drawn_starts, "fifo", max_hops)
-    poison = run(drawn, drawn_starts, "poison", max_hops)
+@given(rows, starts, hops, lookbacks)
+def test_poison_reaches_every_account_fifo_reaches(drawn, drawn_starts, max_hops, lookback):
+    fifo = run(drawn, drawn_starts, "fifo", max_hops, lookback)
+    poison = run(drawn, drawn_starts, "poison", max_hops, lookback)
     assert fifo.accounts() <= poison.accounts()
     assert {f.txn_id for f in fifo.flows} <= {f.txn_id for f in poison.flows}
