@@ -309,6 +309,50 @@ def amlsim_report() -> None:
             )
 
 
+# --- bank statements ----------------------------------------------------------------------
+
+
+def statement_rate(rows: int = 200_000) -> None:
+    """How fast ``read_statement`` reads a bank statement (CSV and .xlsx) into the table."""
+    from openpyxl import Workbook
+
+    from shouwang.engines.tracing import ColumnMapping, read_statement
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(3)
+    header = ["流水号", "交易时间", "借贷标志", "交易金额", "对方账号", "对方行名", "摘要"]
+    lines = [
+        [f"S{i}", (T0 + timedelta(seconds=int(i * 13))).strftime("%Y-%m-%d %H:%M:%S"),
+         "借" if i % 2 else "贷", f"{rng.uniform(1, 5000):,.2f}", f"62{i % 9973:08d}",
+         "建设银行", "转账"]
+        for i in range(rows)
+    ]  # fmt: skip
+    csv_path = OUT / "statement.csv"
+    csv_path.write_text("\n".join(",".join(f'"{c}"' for c in row) for row in [header, *lines]))
+    mapping = ColumnMapping(
+        bank="工商银行", account_number="6222001", time="交易时间", amount="交易金额",
+        direction="借贷标志", counterparty="对方账号", counterparty_bank="对方行名",
+        txn_id="流水号", channel="摘要",
+    )  # fmt: skip
+    print(f"\n== bank statements: {rows:,} rows")
+    began = time.perf_counter()
+    table = read_statement(csv_path, mapping)
+    seconds = time.perf_counter() - began
+    print(f"CSV:  {seconds:.2f} s, {table.num_rows / seconds:,.0f} rows/s")
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(header)
+    for row in lines[: rows // 4]:
+        sheet.append(row)
+    book.save(OUT / "statement.xlsx")
+    began = time.perf_counter()
+    table = read_statement(OUT / "statement.xlsx", mapping)
+    seconds = time.perf_counter() - began
+    print(
+        f"xlsx: {seconds:.2f} s, {table.num_rows / seconds:,.0f} rows/s ({table.num_rows:,} rows)"
+    )
+
+
 # --- measuring -------------------------------------------------------------------------------
 
 
@@ -408,9 +452,13 @@ def main() -> None:
     parser.add_argument("--traces", type=int, default=40, help="traces timed per size")
     parser.add_argument("--networkx-max", default="1M", help="largest size networkx is run at")
     parser.add_argument("--amlsim", action="store_true", help="print the AMLSim table only")
+    parser.add_argument("--statements", action="store_true", help="bank statement ingest only")
     args = parser.parse_args()
     if args.amlsim:
         amlsim_report()
+        return
+    if args.statements:
+        statement_rate()
         return
     print(
         f"trace benchmark, {datetime.now():%Y-%m-%d %H:%M}, DuckDB {duckdb.__version__}, "
