@@ -80,14 +80,6 @@ def request_minutes_table() -> dict[str, tuple[int, int]]:
     return table
 
 
-def request_minutes(request_type: str) -> tuple[int, int]:
-    """Minutes allowed for a request type, and between escalations once it is late."""
-    rule = RequestDeadline.objects.filter(type=request_type).first()
-    if rule is not None:
-        return rule.minutes, rule.escalate_every_minutes
-    return DEFAULT_REQUEST_MINUTES[request_type], DEFAULT_ESCALATE_EVERY_MINUTES
-
-
 def public_intake_unit() -> Unit:
     """Where public reports wait for the centre: the configured unit, else the top of the tree."""
     code = str(getattr(settings, "FRAUD_PUBLIC_INTAKE_UNIT", "") or "")
@@ -389,10 +381,11 @@ def do_send_requests(
         ignore_conflicts=True,
     )
     created: list[PartnerRequest] = []
+    minutes_by_type = request_minutes_table()
     for item, value in normalised:
         ind = Indicator.objects.get(kind=item.kind, value=value)
         request_type = REQUEST_FOR_KIND[item.kind]
-        minutes, _every = request_minutes(request_type)
+        minutes = minutes_by_type[request_type][0]
         req = PartnerRequest.objects.create(
             report=report,
             source=source,
@@ -525,8 +518,9 @@ def do_scan_late_requests(now: datetime | None = None) -> int:
     due = PartnerRequest.objects.filter(state=RequestState.SENT, deadline__lt=now).select_related(
         "unit"
     )
+    minutes_by_type = request_minutes_table()
     for req in due.iterator(chunk_size=500):
-        every = request_minutes(req.type)[1]
+        every = minutes_by_type[req.type][1]
         late_minutes = (now - req.deadline).total_seconds() / 60
         ancestors = list(req.unit.ancestors().exclude(pk=req.unit_id))
         target = min(1 + int(late_minutes // max(every, 1)), max(len(ancestors), 1))
