@@ -13,17 +13,16 @@ if TYPE_CHECKING:
     from shouwang.orgs.models import Unit, User
 
 
-def record(
+def _event(
     actor: User | None,
     action: str,
-    obj: Model | None = None,
-    *,
-    unit: Unit | None = None,
-    purpose: str = "",
-    detail: dict[str, Any] | None = None,
+    obj: Model | None,
+    unit: Unit | None,
+    purpose: str,
+    detail: dict[str, Any] | None,
 ) -> AuditEvent:
     origin = current_origin()
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor if actor is not None and actor.pk else None,
         actor_label=str(actor) if actor is not None else origin.channel,
         action=action,
@@ -39,6 +38,20 @@ def record(
     )
 
 
+def record(
+    actor: User | None,
+    action: str,
+    obj: Model | None = None,
+    *,
+    unit: Unit | None = None,
+    purpose: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    event = _event(actor, action, obj, unit, purpose, detail)
+    event.save()
+    return event
+
+
 def record_many(
     actor: User | None,
     action: str,
@@ -47,21 +60,6 @@ def record_many(
     unit: Unit | None = None,
 ) -> list[AuditEvent]:
     """One audit row per object, written in one INSERT (a report's requests, say)."""
-    origin = current_origin()
-    rows = [
-        AuditEvent(
-            actor=actor if actor is not None and actor.pk else None,
-            actor_label=str(actor) if actor is not None else origin.channel,
-            action=action,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            object_label=str(obj)[:200],
-            unit=unit,
-            ip=origin.ip,
-            user_agent=origin.user_agent,
-            channel=origin.channel,
-            detail=detail,
-        )
-        for obj, detail in items
-    ]
-    return AuditEvent.objects.bulk_create(rows)
+    return AuditEvent.objects.bulk_create(
+        [_event(actor, action, obj, unit, "", detail) for obj, detail in items]
+    )
