@@ -18,7 +18,7 @@ from shouwang.antifraud.actions import (
     do_confirm_indicator,
     do_register_report,
 )
-from shouwang.antifraud.blocklist import blocklist_for, iter_blocklist_csv, lookup
+from shouwang.antifraud.blocklist import blocklist_csv_response, lookup
 from shouwang.antifraud.choices import IndicatorKind, ReportChannel
 from shouwang.antifraud.filters import ReportFilter, RequestFilter
 from shouwang.antifraud.intake import parse_report
@@ -39,7 +39,6 @@ from shouwang.antifraud.schemas import (
     ReportOut,
     RequestOut,
 )
-from shouwang.audit.log import record
 from shouwang.cases.actions import do_close_case
 from shouwang.common.paging import capped_count
 from shouwang.hazards.schemas import ERRORS, PageIn
@@ -194,12 +193,7 @@ def blocklist_lookup(
 def blocklist_csv(request: HttpRequest, kind: IndicatorKind | None = None) -> StreamingHttpResponse:
     """The confirmed indicators the caller acts on (a carrier gets numbers, a bank accounts),
     as CSV: kind, value, confirmed_at, report_count. Each download is audited."""
-    actor = _actor(request)
-    indicators = blocklist_for(actor, kind)
-    record(actor, "fraud.blocklist_export", detail={"kind": kind or "", "rows": indicators.count()})
-    response = StreamingHttpResponse(iter_blocklist_csv(indicators), content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="blocklist.csv"'
-    return response
+    return blocklist_csv_response(_actor(request), kind)
 
 
 @router.post(

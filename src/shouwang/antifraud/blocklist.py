@@ -24,12 +24,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Max, QuerySet
+from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from shouwang.antifraud.choices import IndicatorKind
 from shouwang.antifraud.kind import FRAUD_KIND
 from shouwang.antifraud.models import Indicator, ReportIndicator
 from shouwang.antifraud.normalise import guess_kind, normalise
+from shouwang.audit.log import record
 from shouwang.common.errors import NotPermitted
 from shouwang.orgs.choices import OrganisationKind
 from shouwang.orgs.roles import Cap
@@ -326,3 +328,12 @@ class KnownIndex:
 
 
 KNOWN = KnownIndex()
+
+
+def blocklist_csv_response(user: User, kind: str | None) -> StreamingHttpResponse:
+    """The CSV download of the page and the API: audited, streamed."""
+    indicators = blocklist_for(user, kind)
+    record(user, "fraud.blocklist_export", detail={"kind": kind or "", "rows": indicators.count()})
+    response = StreamingHttpResponse(iter_blocklist_csv(indicators), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="blocklist.csv"'
+    return response

@@ -9,11 +9,10 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
 
-from shouwang.antifraud.blocklist import blocklist_for, iter_blocklist_csv, kinds_for, lookup
+from shouwang.antifraud.blocklist import blocklist_csv_response, blocklist_for, kinds_for, lookup
 from shouwang.antifraud.choices import IndicatorKind
 from shouwang.antifraud.stats import dashboard
 from shouwang.antifraud.views.common import actor_of
-from shouwang.audit.log import record
 from shouwang.orgs.roles import Cap
 
 
@@ -67,12 +66,7 @@ def blocklist_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def blocklist_download(request: HttpRequest) -> StreamingHttpResponse:
     actor = actor_of(request, Cap.BLOCKLIST_LOOKUP)
-    kind = request.GET.get("kind") or None
-    indicators = blocklist_for(actor, kind)
-    record(actor, "fraud.blocklist_export", detail={"kind": kind or "", "rows": indicators.count()})
-    response = StreamingHttpResponse(iter_blocklist_csv(indicators), content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="blocklist.csv"'
-    return response
+    return blocklist_csv_response(actor, request.GET.get("kind") or None)
 
 
 urlpatterns: list[URLPattern] = [
