@@ -48,6 +48,11 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+def with_luhn(body: str) -> str:
+    """`body` followed by the check digit that makes it pass the Luhn test."""
+    return next(body + d for d in "0123456789" if luhn_ok(body + d))
+
+
 def _clean(raw: str) -> str:
     # Full-width digits and letters (１３８…) are common in pasted text.
     return unicodedata.normalize("NFKC", raw).strip()

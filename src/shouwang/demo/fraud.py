@@ -21,6 +21,7 @@ from shouwang.antifraud.actions import (
 from shouwang.antifraud.choices import FraudType, ReportChannel, RequestType
 from shouwang.antifraud.intake import parse_report
 from shouwang.antifraud.models import FraudReport, Indicator
+from shouwang.antifraud.normalise import with_luhn
 from shouwang.audit.models import AuditEvent
 from shouwang.cases.actions import do_close_case
 from shouwang.cases.choices import CaseAction
@@ -56,20 +57,8 @@ TYPE_WEIGHTS = {
 CARD_BINS = ("622202", "621700", "622848", "621799", "623668")
 
 
-def _luhn(body: str) -> str:
-    for d in "0123456789":
-        digits = body + d
-        total = 0
-        for i, ch in enumerate(reversed(digits)):
-            n = int(ch) * (2 if i % 2 else 1)
-            total += n - 9 if n > 9 else n
-        if total % 10 == 0:
-            return digits
-    raise AssertionError("unreachable")
-
-
 def _card(rng: Random) -> str:
-    return _luhn(rng.choice(CARD_BINS) + f"{rng.randrange(10**12):012d}")
+    return with_luhn(rng.choice(CARD_BINS) + f"{rng.randrange(10**12):012d}")
 
 
 def _partners() -> None:

@@ -15,7 +15,8 @@ from shouwang.antifraud.actions import do_register_report
 from shouwang.antifraud.choices import ReportChannel
 from shouwang.antifraud.intake import parse_report
 from shouwang.antifraud.models import FraudReport
-from shouwang.antifraud.tests.factories import CARD_1, report_payload, with_luhn
+from shouwang.antifraud.normalise import with_luhn
+from shouwang.antifraud.tests.factories import CARD_1, report_payload
 from shouwang.antifraud.tracing.actions import do_save_mapping
 from shouwang.common.testing import Cast
 
