@@ -9,12 +9,7 @@ from django.http import HttpRequest
 
 from shouwang.antifraud.models import RequestDeadline
 from shouwang.audit.admin import AuditedAdmin
-from shouwang.orgs.models import User
-from shouwang.orgs.roles import Cap
-
-
-def _can_edit(request: HttpRequest) -> bool:
-    return isinstance(request.user, User) and request.user.can(Cap.SLA_EDIT)
+from shouwang.cases.admin import can_edit_deadlines
 
 
 @admin.register(RequestDeadline)
@@ -22,10 +17,10 @@ class RequestDeadlineAdmin(AuditedAdmin):
     list_display = ["type", "minutes", "escalate_every_minutes"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return _can_edit(request) and super().has_add_permission(request)
+        return can_edit_deadlines(request) and super().has_add_permission(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return _can_edit(request) and super().has_change_permission(request, obj)
+        return can_edit_deadlines(request) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return _can_edit(request) and super().has_delete_permission(request, obj)
+        return can_edit_deadlines(request) and super().has_delete_permission(request, obj)

@@ -49,7 +49,8 @@ class SlaRuleForm(forms.ModelForm[SlaRule]):
         return data
 
 
-def _can_edit(request: HttpRequest) -> bool:
+def can_edit_deadlines(request: HttpRequest) -> bool:
+    """Whether the admin user may edit deadline tables (cases' SLA, partner requests')."""
     return isinstance(request.user, User) and request.user.can(Cap.SLA_EDIT)
 
 
@@ -64,13 +65,13 @@ class SlaRuleAdmin(AuditedAdmin):
         return ["kind", "grade"] if obj is not None else []
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return _can_edit(request) and super().has_add_permission(request)
+        return can_edit_deadlines(request) and super().has_add_permission(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return _can_edit(request) and super().has_change_permission(request, obj)
+        return can_edit_deadlines(request) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return _can_edit(request) and super().has_delete_permission(request, obj)
+        return can_edit_deadlines(request) and super().has_delete_permission(request, obj)
 
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
         # Through the action, which validates, upserts and audits like the SLA page does.
