@@ -4,8 +4,6 @@ rights asks the blocklist. Every write is an action; every read is scoped."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.translation import gettext as _
@@ -40,21 +38,11 @@ from shouwang.antifraud.schemas import (
     RequestOut,
 )
 from shouwang.cases.actions import do_close_case
+from shouwang.common.api import PageIn, api_user, responses
 from shouwang.common.paging import capped_count
-from shouwang.hazards.schemas import ERRORS, PageIn
-from shouwang.orgs.models import Unit, User
+from shouwang.orgs.models import Unit
 
 router = Router(tags=["antifraud"])
-
-
-def _actor(request: HttpRequest) -> User:
-    user = getattr(request, "auth", None)
-    assert isinstance(user, User), "the API's authenticators return users"
-    return user
-
-
-def _responses(ok: int, schema: Any) -> dict[int, Any]:
-    return {ok: schema, **ERRORS}
 
 
 def _requests_of(report: FraudReport) -> list[PartnerRequest]:
@@ -77,12 +65,12 @@ class RequestListOut(Schema):
     items: list[RequestOut]
 
 
-@router.post("/reports", response=_responses(201, ReportOut), summary="Register a fraud report")
+@router.post("/reports", response=responses(201, ReportOut), summary="Register a fraud report")
 def register_report(request: HttpRequest, payload: ReportIn) -> Status[ReportOut]:
     """Registers the report and, in the same transaction, one block request per phone, domain,
     app or social account and one freeze request per receiving account, each routed to its
     partner desk with its deadline. A 201 means all of it is committed."""
-    actor = _actor(request)
+    actor = api_user(request)
     unit = None
     if payload.unit:
         unit = Unit.objects.filter(code=payload.unit.strip()).first()
@@ -96,11 +84,11 @@ def register_report(request: HttpRequest, payload: ReportIn) -> Status[ReportOut
     return Status(201, ReportOut.of(report, _requests_of(report)))
 
 
-@router.get("/reports", response=_responses(200, ReportListOut), summary="List fraud reports")
+@router.get("/reports", response=responses(200, ReportListOut), summary="List fraud reports")
 def list_reports(
     request: HttpRequest, filters: Query[ReportFilter], page: Query[PageIn]
 ) -> ReportListOut:
-    reports = filters.apply(reports_for_user(_actor(request)))
+    reports = filters.apply(reports_for_user(api_user(request)))
     rows = reports.select_related("unit")[page.offset : page.offset + page.limit]
     count, capped = capped_count(reports)
     return ReportListOut(
@@ -112,30 +100,30 @@ def list_reports(
     )
 
 
-@router.get("/reports/{int:report_id}", response=_responses(200, ReportOut), summary="A report")
+@router.get("/reports/{int:report_id}", response=responses(200, ReportOut), summary="A report")
 def get_report(request: HttpRequest, report_id: int) -> ReportOut:
-    report = access_report(_actor(request), report_id)
+    report = access_report(api_user(request), report_id)
     return ReportOut.of(report, _requests_of(report))
 
 
 @router.post(
-    "/reports/{int:report_id}/close", response=_responses(200, ReportOut), summary="Close a report"
+    "/reports/{int:report_id}/close", response=responses(200, ReportOut), summary="Close a report"
 )
 def close_report(request: HttpRequest, report_id: int, payload: NoteIn) -> ReportOut:
     """结案: the centre has done what it can. Open requests stay as they are."""
-    actor = _actor(request)
+    actor = api_user(request)
     report = access_report(actor, report_id)
     do_close_case(report, note=payload.note, actor=actor)
     return ReportOut.of(report, _requests_of(report))
 
 
-@router.get("/requests", response=_responses(200, RequestListOut), summary="List requests")
+@router.get("/requests", response=responses(200, RequestListOut), summary="List requests")
 def list_requests(
     request: HttpRequest, filters: Query[RequestFilter], page: Query[PageIn]
 ) -> RequestListOut:
     """A partner desk sees only its own organisation's requests; police their subtree's.
     Open requests come first, the nearest deadline on top."""
-    requests = filters.apply(requests_for_user(_actor(request)))
+    requests = filters.apply(requests_for_user(api_user(request)))
     rows = requests.select_related("indicator", "organisation")[
         page.offset : page.offset + page.limit
     ]
@@ -149,20 +137,20 @@ def list_requests(
     )
 
 
-@router.get("/requests/{int:request_id}", response=_responses(200, RequestOut), summary="A request")
+@router.get("/requests/{int:request_id}", response=responses(200, RequestOut), summary="A request")
 def get_request(request: HttpRequest, request_id: int) -> RequestOut:
-    return RequestOut.of(access_request(_actor(request), request_id))
+    return RequestOut.of(access_request(api_user(request), request_id))
 
 
 @router.post(
     "/requests/{int:request_id}/answer",
-    response=_responses(200, RequestOut),
+    response=responses(200, RequestOut),
     summary="Answer a request",
 )
 def answer_request(request: HttpRequest, request_id: int, payload: AnswerIn) -> RequestOut:
     """Done (a freeze with the amount frozen) or failed with the reason. Answering twice is a
     422 (`__all__`: already answered); every answer is audited."""
-    actor = _actor(request)
+    actor = api_user(request)
     req = access_request(actor, request_id)
     do_answer_request(req, actor=actor, **payload.model_dump())
     return RequestOut.of(req)
@@ -170,39 +158,39 @@ def answer_request(request: HttpRequest, request_id: int, payload: AnswerIn) -> 
 
 @router.post(
     "/requests/{int:request_id}/cancel",
-    response=_responses(200, RequestOut),
+    response=responses(200, RequestOut),
     summary="Withdraw a request",
 )
 def cancel_request(request: HttpRequest, request_id: int, payload: CancelIn) -> RequestOut:
-    actor = _actor(request)
+    actor = api_user(request)
     req = access_request(actor, request_id)
     do_cancel_request(req, reason=payload.reason, actor=actor)
     return RequestOut.of(req)
 
 
-@router.get("/blocklist/lookup", response=_responses(200, LookupOut), summary="Look a value up")
+@router.get("/blocklist/lookup", response=responses(200, LookupOut), summary="Look a value up")
 def blocklist_lookup(
     request: HttpRequest, value: str, kind: IndicatorKind | None = None
 ) -> LookupOut:
     """Is this number, account or domain known from reports, is it on the blocklist, and in
     which reports? Without `kind` the server guesses it from the value."""
-    return LookupOut.of(lookup(_actor(request), value[:300], kind))
+    return LookupOut.of(lookup(api_user(request), value[:300], kind))
 
 
 @router.get("/blocklist.csv", summary="Download the blocklist")
 def blocklist_csv(request: HttpRequest, kind: IndicatorKind | None = None) -> StreamingHttpResponse:
     """The confirmed indicators the caller acts on (a carrier gets numbers, a bank accounts),
     as CSV: kind, value, confirmed_at, report_count. Each download is audited."""
-    return blocklist_csv_response(_actor(request), kind)
+    return blocklist_csv_response(api_user(request), kind)
 
 
 @router.post(
     "/indicators/{int:indicator_id}/confirm",
-    response=_responses(200, LookupOut),
+    response=responses(200, LookupOut),
     summary="Put an indicator on the blocklist",
 )
 def confirm_indicator(request: HttpRequest, indicator_id: int, payload: NoteIn) -> LookupOut:
-    actor = _actor(request)
+    actor = api_user(request)
     ind = do_confirm_indicator(
         access_indicator(actor, indicator_id), note=payload.note, actor=actor
     )

@@ -23,6 +23,7 @@ from shouwang.cases.actions import (
     do_verify_case,
 )
 from shouwang.cases.choices import EvidenceStage
+from shouwang.common.api import PageIn, api_user, responses
 from shouwang.common.paging import capped_count
 from shouwang.hazards.actions import (
     do_assign_hazard,
@@ -42,7 +43,6 @@ from shouwang.hazards.queries import (
     premises_for_user,
 )
 from shouwang.hazards.schemas import (
-    ERRORS,
     AssignIn,
     CampaignDetailOut,
     CampaignIn,
@@ -59,7 +59,6 @@ from shouwang.hazards.schemas import (
     HazardOut,
     HazardPatchIn,
     NoteIn,
-    PageIn,
     ProgressOut,
     ProgressRowOut,
     ReopenIn,
@@ -74,16 +73,6 @@ router = Router(tags=["hazards"])
 
 # Codes with which `cases.evidence.check_evidence_file` rejects the bytes of an upload.
 _FILE_ERROR_CODES = {"too_large", "empty", "bad_type", "corrupt"}
-
-
-def _actor(request: HttpRequest) -> User:
-    user = getattr(request, "auth", None)
-    assert isinstance(user, User), "the API's authenticators return users"
-    return user
-
-
-def _responses(ok: int, schema: Any) -> dict[int, Any]:
-    return {ok: schema, **ERRORS}
 
 
 def _unit(code: str, field: str) -> Unit:
@@ -148,9 +137,9 @@ def _campaign_detail(campaign: Campaign, actor: User) -> CampaignDetailOut:
     )
 
 
-@router.get("/campaigns/", response=_responses(200, CampaignListOut), summary="List campaigns")
+@router.get("/campaigns/", response=responses(200, CampaignListOut), summary="List campaigns")
 def list_campaigns(request: HttpRequest, page: Query[PageIn]) -> CampaignListOut:
-    campaigns = campaigns_for_user(_actor(request)).select_related("unit")
+    campaigns = campaigns_for_user(api_user(request)).select_related("unit")
     rows = campaigns[page.offset : page.offset + page.limit]
     return CampaignListOut(
         count=campaigns.count(),
@@ -160,11 +149,9 @@ def list_campaigns(request: HttpRequest, page: Query[PageIn]) -> CampaignListOut
     )
 
 
-@router.post(
-    "/campaigns/", response=_responses(201, CampaignDetailOut), summary="Create a campaign"
-)
+@router.post("/campaigns/", response=responses(201, CampaignDetailOut), summary="Create a campaign")
 def create_campaign(request: HttpRequest, payload: CampaignIn) -> Status[CampaignDetailOut]:
-    actor = _actor(request)
+    actor = api_user(request)
     campaign = do_create_campaign(
         actor=actor,
         name=payload.name,
@@ -180,21 +167,21 @@ def create_campaign(request: HttpRequest, payload: CampaignIn) -> Status[Campaig
 
 @router.get(
     "/campaigns/{campaign_id}",
-    response=_responses(200, CampaignDetailOut),
+    response=responses(200, CampaignDetailOut),
     summary="A campaign and its progress",
 )
 def get_campaign(request: HttpRequest, campaign_id: int) -> CampaignDetailOut:
-    actor = _actor(request)
+    actor = api_user(request)
     return _campaign_detail(access_campaign(actor, campaign_id), actor)
 
 
 @router.post(
     "/campaigns/{campaign_id}/checks",
-    response=_responses(201, CheckOut),
+    response=responses(201, CheckOut),
     summary="Record that a premises was checked",
 )
 def record_check(request: HttpRequest, campaign_id: int, payload: CheckIn) -> Status[CheckOut]:
-    actor = _actor(request)
+    actor = api_user(request)
     campaign = access_campaign(actor, campaign_id)
     premises = _visible(premises_for_user(actor), payload.premises, "premises")
     assert premises is not None
@@ -207,12 +194,12 @@ def record_check(request: HttpRequest, campaign_id: int, payload: CheckIn) -> St
 # --- hazards ------------------------------------------------------------------------------
 
 
-@router.get("/", response=_responses(200, HazardListOut), summary="List hazards")
+@router.get("/", response=responses(200, HazardListOut), summary="List hazards")
 def list_hazards(
     request: HttpRequest, filters: Query[HazardFilter], page: Query[PageIn]
 ) -> HazardListOut:
     """The same filters as the register's HTML list (`HazardFilter`), newest found first."""
-    hazards = filters.apply(hazards_for_user(_actor(request)))
+    hazards = filters.apply(hazards_for_user(api_user(request)))
     rows = _hazard_rows(hazards)[page.offset : page.offset + page.limit]
     count, capped = capped_count(hazards)
     return HazardListOut(
@@ -224,10 +211,10 @@ def list_hazards(
     )
 
 
-@router.post("/", response=_responses(201, HazardDetailOut), summary="Register a hazard")
+@router.post("/", response=responses(201, HazardDetailOut), summary="Register a hazard")
 def register_hazard(request: HttpRequest, payload: HazardIn) -> Status[HazardDetailOut]:
     """Photos are attached afterwards with `POST /{hazard_id}/evidence` (stage `before`)."""
-    actor = _actor(request)
+    actor = api_user(request)
     data = payload.model_dump(exclude={"unit", "premises", "campaign"})
     hazard = do_register_hazard(
         actor=actor,
@@ -241,22 +228,22 @@ def register_hazard(request: HttpRequest, payload: HazardIn) -> Status[HazardDet
 
 @router.get(
     "/{hazard_id}",
-    response=_responses(200, HazardDetailOut),
+    response=responses(200, HazardDetailOut),
     summary="A hazard with its history and evidence",
 )
 def get_hazard(request: HttpRequest, hazard_id: int) -> HazardDetailOut:
-    return HazardDetailOut.of_detail(access_hazard(_actor(request), hazard_id))
+    return HazardDetailOut.of_detail(access_hazard(api_user(request), hazard_id))
 
 
 @router.patch(
     "/{hazard_id}",
-    response=_responses(200, HazardDetailOut),
+    response=responses(200, HazardDetailOut),
     summary="Correct a hazard's details",
 )
 def update_hazard(request: HttpRequest, hazard_id: int, payload: HazardPatchIn) -> HazardDetailOut:
     """Only the fields sent change (`null` clears an optional one). Closed and cancelled
     hazards are not edited; `if_state` refuses the change if someone moved the hazard on."""
-    actor = _actor(request)
+    actor = api_user(request)
     hazard = access_hazard(actor, hazard_id)
     changes = payload.model_dump(exclude_unset=True, exclude={"if_state"})
     if "premises" in changes:
@@ -265,10 +252,10 @@ def update_hazard(request: HttpRequest, hazard_id: int, payload: HazardPatchIn) 
     return HazardDetailOut.of_detail(hazard)
 
 
-@router.post("/{hazard_id}/grade", response=_responses(200, HazardDetailOut), summary="Grade")
+@router.post("/{hazard_id}/grade", response=responses(200, HazardDetailOut), summary="Grade")
 def grade_hazard(request: HttpRequest, hazard_id: int, payload: GradeIn) -> HazardDetailOut:
     """The grade sets the deadline from the SLA table unless `deadline` is given."""
-    actor = _actor(request)
+    actor = api_user(request)
     hazard = access_hazard(actor, hazard_id)
     do_grade_case(
         hazard, grade=payload.grade, deadline=payload.deadline, note=payload.note, actor=actor
@@ -297,12 +284,12 @@ def _assignee_user(actor: User, username: str | None) -> User | None:
 
 @router.post(
     "/{hazard_id}/assign",
-    response=_responses(200, HazardDetailOut),
+    response=responses(200, HazardDetailOut),
     summary="Assign for rectification",
 )
 def assign_hazard(request: HttpRequest, hazard_id: int, payload: AssignIn) -> HazardDetailOut:
     """To a unit (code), an officer (username) or a company (organisation id), or several."""
-    actor = _actor(request)
+    actor = api_user(request)
     hazard = access_hazard(actor, hazard_id)
     do_assign_hazard(
         hazard,
@@ -319,12 +306,12 @@ def assign_hazard(request: HttpRequest, hazard_id: int, payload: AssignIn) -> Ha
 
 @router.post(
     "/{hazard_id}/submit",
-    response=_responses(200, HazardDetailOut),
+    response=responses(200, HazardDetailOut),
     summary="Report the rectification done",
 )
 def submit_hazard(request: HttpRequest, hazard_id: int, payload: NoteIn) -> HazardDetailOut:
     """Needs at least one piece of `after` evidence uploaded first."""
-    actor = _actor(request)
+    actor = api_user(request)
     hazard = access_hazard(actor, hazard_id)
     do_submit_case(hazard, note=payload.note, actor=actor)
     return HazardDetailOut.of_detail(hazard)
@@ -332,12 +319,12 @@ def submit_hazard(request: HttpRequest, hazard_id: int, payload: NoteIn) -> Haza
 
 @router.post(
     "/{hazard_id}/verify",
-    response=_responses(200, HazardDetailOut),
+    response=responses(200, HazardDetailOut),
     summary="Verify and close (销号)",
 )
 def verify_hazard(request: HttpRequest, hazard_id: int, payload: NoteIn) -> HazardDetailOut:
     """Only someone other than the one who did the rectification may verify it."""
-    actor = _actor(request)
+    actor = api_user(request)
     hazard = access_hazard(actor, hazard_id)
     do_verify_case(hazard, note=payload.note, actor=actor)
     return HazardDetailOut.of_detail(hazard)
@@ -345,11 +332,11 @@ def verify_hazard(request: HttpRequest, hazard_id: int, payload: NoteIn) -> Haza
 
 @router.post(
     "/{hazard_id}/reject",
-    response=_responses(200, HazardDetailOut),
+    response=responses(200, HazardDetailOut),
     summary="Reject the rectification",
 )
 def reject_hazard(request: HttpRequest, hazard_id: int, payload: NoteIn) -> HazardDetailOut:
-    actor = _actor(request)
+    actor = api_user(request)
     hazard = access_hazard(actor, hazard_id)
     do_reject_case(hazard, note=payload.note, actor=actor)
     return HazardDetailOut.of_detail(hazard)
@@ -357,19 +344,19 @@ def reject_hazard(request: HttpRequest, hazard_id: int, payload: NoteIn) -> Haza
 
 @router.post(
     "/{hazard_id}/reopen",
-    response=_responses(200, HazardDetailOut),
+    response=responses(200, HazardDetailOut),
     summary="Reopen a closed hazard",
 )
 def reopen_hazard(request: HttpRequest, hazard_id: int, payload: ReopenIn) -> HazardDetailOut:
-    actor = _actor(request)
+    actor = api_user(request)
     hazard = access_hazard(actor, hazard_id)
     do_reopen_case(hazard, note=payload.note, deadline=payload.deadline, actor=actor)
     return HazardDetailOut.of_detail(hazard)
 
 
-@router.post("/{hazard_id}/cancel", response=_responses(200, HazardDetailOut), summary="Cancel")
+@router.post("/{hazard_id}/cancel", response=responses(200, HazardDetailOut), summary="Cancel")
 def cancel_hazard(request: HttpRequest, hazard_id: int, payload: CancelIn) -> HazardDetailOut:
-    actor = _actor(request)
+    actor = api_user(request)
     hazard = access_hazard(actor, hazard_id)
     do_cancel_case(hazard, reason=payload.reason, actor=actor)
     return HazardDetailOut.of_detail(hazard)
@@ -377,7 +364,7 @@ def cancel_hazard(request: HttpRequest, hazard_id: int, payload: CancelIn) -> Ha
 
 @router.post(
     "/{hazard_id}/evidence",
-    response=_responses(201, EvidenceOut),
+    response=responses(201, EvidenceOut),
     summary="Upload evidence (multipart)",
 )
 def add_evidence(
@@ -388,7 +375,7 @@ def add_evidence(
 ) -> Status[EvidenceOut]:
     """A JPEG or PNG photo or a PDF, at most 10 MB by default: `before` (as found), `after`
     (the rectification) or `verification` (the check)."""
-    actor = _actor(request)
+    actor = api_user(request)
     hazard = access_hazard(actor, hazard_id)
     try:
         evidence = do_add_evidence(hazard, upload=file, stage=stage, actor=actor)

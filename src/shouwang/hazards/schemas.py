@@ -31,27 +31,6 @@ if TYPE_CHECKING:
     from shouwang.orgs.models import Organisation, Unit, User
 
 
-# --- errors -------------------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class FieldErrorsOut(Schema):
-    detail: dict[str, list[str]] = Field(
-        description="messages per input field; `__all__` for errors of the request as a whole"
-    )
-
-
-ERRORS: dict[int, type[Schema]] = {
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    422: FieldErrorsOut,
-}
-
-
 # --- inputs -------------------------------------------------------------------------------
 
 
@@ -63,11 +42,6 @@ class _AwareDeadline(Schema):
         if value is not None and timezone.is_naive(value):
             return timezone.make_aware(value)
         return value
-
-
-class PageIn(Schema):
-    limit: int = Field(50, ge=1, le=200, description="rows per page (at most 200)")
-    offset: int = Field(0, ge=0, description="rows to skip")
 
 
 class HazardIn(Schema):

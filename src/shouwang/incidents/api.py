@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
+from shouwang.common.api import ERRORS, api_user, responses
 from shouwang.common.errors import NotPermitted
 from shouwang.common.paging import capped_count
 from shouwang.incidents.actions import do_import_incidents
@@ -32,7 +33,6 @@ from shouwang.incidents.queries import (
     stations_for_user,
 )
 from shouwang.incidents.schemas import (
-    ERRORS,
     AlertOut,
     ComparisonOut,
     DecisionIn,
@@ -55,15 +55,10 @@ router = Router(tags=["incidents"])
 
 
 def _actor(request: HttpRequest) -> User:
-    user = getattr(request, "auth", None)
-    assert isinstance(user, User), "the API's authenticators return users"
+    user = api_user(request)
     if not may_view(user):
         raise NotPermitted("incident.view")
     return user
-
-
-def _responses(ok: int, schema: Any) -> dict[int, Any]:
-    return {ok: schema, **ERRORS}
 
 
 def _unit(user: User, code: str) -> Unit:
@@ -75,7 +70,7 @@ def _unit(user: User, code: str) -> Unit:
     return unit
 
 
-@router.get("/", response=_responses(200, IncidentListOut), summary="List incidents")
+@router.get("/", response=responses(200, IncidentListOut), summary="List incidents")
 def list_incidents(
     request: HttpRequest, filters: Query[IncidentFilter], page: Query[PageIn]
 ) -> IncidentListOut:
@@ -117,7 +112,7 @@ def import_incidents(
 
 @router.get(
     "/forecast.geojson",
-    response=_responses(200, dict[str, Any]),
+    response=responses(200, dict[str, Any]),
     summary="Forecast hotspot cells as GeoJSON",
 )
 def forecast_cells(request: HttpRequest, params: Query[ForecastIn]) -> dict[str, Any]:
@@ -149,7 +144,7 @@ def forecast_cells(request: HttpRequest, params: Query[ForecastIn]) -> dict[str,
     return forecast_features(fc, fc.flagged(settings_.area_share).tolist())
 
 
-@router.get("/trends", response=_responses(200, TrendsOut), summary="Trends with 同比 and 环比")
+@router.get("/trends", response=responses(200, TrendsOut), summary="Trends with 同比 and 环比")
 def trends(request: HttpRequest, params: Query[TrendsIn]) -> TrendsOut:
     actor = _actor(request)
     unit = _unit(actor, params.unit)
@@ -181,7 +176,7 @@ def trends(request: HttpRequest, params: Query[TrendsIn]) -> TrendsOut:
     )
 
 
-@router.get("/duty", response=_responses(200, list[DutyOut]), summary="Duty-level recommendations")
+@router.get("/duty", response=responses(200, list[DutyOut]), summary="Duty-level recommendations")
 def duty(request: HttpRequest, day: date | None = None) -> list[DutyOut]:
     """Each visible station's recommended level for the day (default tomorrow), its reasons
     and the latest decision."""
@@ -190,7 +185,7 @@ def duty(request: HttpRequest, day: date | None = None) -> list[DutyOut]:
     return [DutyOut.of(r) for r in recommend_stations(actor, list(stations_for_user(actor)), day)]
 
 
-@router.post("/duty/decisions", response=_responses(201, DecisionOut), summary="Accept or override")
+@router.post("/duty/decisions", response=responses(201, DecisionOut), summary="Accept or override")
 def decide(request: HttpRequest, payload: DecisionIn) -> Status[DecisionOut]:
     actor = _actor(request)
     station = stations_for_user(actor).filter(code=payload.unit).first()
@@ -202,6 +197,6 @@ def decide(request: HttpRequest, payload: DecisionIn) -> Status[DecisionOut]:
     return Status(201, DecisionOut.of(decision))
 
 
-@router.get("/{incident_id}", response=_responses(200, IncidentOut), summary="An incident")
+@router.get("/{incident_id}", response=responses(200, IncidentOut), summary="An incident")
 def get_incident(request: HttpRequest, incident_id: int) -> IncidentOut:
     return IncidentOut.of(access_incident(_actor(request), incident_id))

@@ -18,19 +18,6 @@ if TYPE_CHECKING:
     from shouwang.orgs.models import Unit
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
-class FieldErrorsOut(Schema):
-    detail: dict[str, list[str]] = Field(
-        description="messages per input field; `__all__` for errors of the request as a whole"
-    )
-
-
-ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
-
-
 class PageIn(Schema):
     limit: int = Field(50, ge=1, le=500, description="rows per page (at most 500)")
     offset: int = Field(0, ge=0, description="rows to skip")

@@ -20,16 +20,9 @@ from shouwang.antifraud.tracing.actions import (
 from shouwang.antifraud.tracing.presenters import freeze_list
 from shouwang.antifraud.tracing.queries import access_trace, access_transfer, mapping_banks
 from shouwang.antifraud.tracing.schemas import FreezeIn, StatementOut, TraceIn, TraceOut
-from shouwang.hazards.schemas import ERRORS
-from shouwang.orgs.models import User
+from shouwang.common.api import ERRORS, api_user
 
 router = Router(tags=["antifraud-trace"])
-
-
-def _actor(request: HttpRequest) -> User:
-    user = getattr(request, "auth", None)
-    assert isinstance(user, User), "the API's authenticators return users"
-    return user
 
 
 @router.post(
@@ -41,7 +34,7 @@ def import_statement(
     request: HttpRequest, report_id: int, organisation: Form[int], file: File[UploadedFile]
 ) -> Status[StatementOut]:
     """All rows or none: a 422 lists each problem by row and column (`detail.file`)."""
-    actor = _actor(request)
+    actor = api_user(request)
     report = access_report(actor, report_id)
     bank = mapping_banks(actor).filter(pk=organisation).first()
     if bank is None:
@@ -59,7 +52,7 @@ def import_statement(
 )
 def run_trace(request: HttpRequest, report_id: int, payload: TraceIn) -> Status[TraceOut]:
     """Runs the tracing engine on the report's transactions and saves the trace (audited)."""
-    actor = _actor(request)
+    actor = api_user(request)
     report = access_report(actor, report_id)
     transfer = access_transfer(actor, report, payload.transfer)
     trace = do_run_trace(
@@ -75,7 +68,7 @@ def run_trace(request: HttpRequest, report_id: int, payload: TraceIn) -> Status[
 
 @router.get("/traces/{int:trace_id}", response={200: TraceOut, **ERRORS}, summary="A trace")
 def get_trace(request: HttpRequest, trace_id: int) -> TraceOut:
-    return TraceOut.of(access_trace(_actor(request), trace_id))
+    return TraceOut.of(access_trace(api_user(request), trace_id))
 
 
 @router.post(
@@ -87,7 +80,7 @@ def send_freezes(
     request: HttpRequest, trace_id: int, payload: FreezeIn
 ) -> Status[list[RequestOut]]:
     """`accounts` names them; or `top` takes the first N of the freeze list not yet sent."""
-    actor = _actor(request)
+    actor = api_user(request)
     trace = access_trace(actor, trace_id)
     accounts = list(payload.accounts)
     if payload.top:

@@ -30,17 +30,10 @@ from shouwang.antifraud.warning.schemas import (
     ProposalOut,
     TaskOut,
 )
-from shouwang.hazards.schemas import ERRORS
-from shouwang.orgs.models import User
+from shouwang.common.api import ERRORS, api_user
 
 router = Router(tags=["early warning"])
 LIST_LIMIT = 200
-
-
-def _actor(request: HttpRequest) -> User:
-    user = getattr(request, "auth", None)
-    assert isinstance(user, User), "the API's authenticators return users"
-    return user
 
 
 @router.post("/events", response={201: IngestOut, **ERRORS}, summary="Submit events")
@@ -49,7 +42,7 @@ def post_events(request: HttpRequest, payload: EventsIn) -> Status[IngestOut]:
     events are evaluated with the active rules before the answer; the tasks and proposals they
     raised are returned."""
     result = actions.do_ingest_events(
-        parse_events(payload.events, first_row=0), source="api", actor=_actor(request)
+        parse_events(payload.events, first_row=0), source="api", actor=api_user(request)
     )
     return Status(
         201,
@@ -63,7 +56,7 @@ def post_events(request: HttpRequest, payload: EventsIn) -> Status[IngestOut]:
 
 @router.get("/tasks", response={200: list[TaskOut], **ERRORS}, summary="Open warning tasks")
 def list_tasks(request: HttpRequest, state: str = "open") -> list[TaskOut]:
-    tasks = tasks_for_user(_actor(request)).select_related("unit", "assignee", "rule_version")
+    tasks = tasks_for_user(api_user(request)).select_related("unit", "assignee", "rule_version")
     if state != "all":
         tasks = tasks.filter(state=state)
     return [TaskOut.of(t) for t in tasks.order_by("deadline", "id")[:LIST_LIMIT]]
@@ -71,13 +64,13 @@ def list_tasks(request: HttpRequest, state: str = "open") -> list[TaskOut]:
 
 @router.get("/tasks/{int:task_id}", response={200: TaskOut, **ERRORS}, summary="A task")
 def get_task(request: HttpRequest, task_id: int) -> TaskOut:
-    return TaskOut.of(access_task(_actor(request), task_id))
+    return TaskOut.of(access_task(api_user(request), task_id))
 
 
 @router.post("/tasks/{int:task_id}/outcome", response={200: TaskOut, **ERRORS})
 def post_outcome(request: HttpRequest, task_id: int, payload: OutcomeIn) -> TaskOut:
     """Record the outcome; ``lost`` (with loss_amount) also registers a fraud report."""
-    actor = _actor(request)
+    actor = api_user(request)
     task = access_task(actor, task_id)
     loss = None
     if payload.loss_amount not in (None, ""):
@@ -93,7 +86,7 @@ def post_outcome(request: HttpRequest, task_id: int, payload: OutcomeIn) -> Task
 
 @router.get("/proposals", response={200: list[ProposalOut], **ERRORS}, summary="Proposals")
 def list_proposals(request: HttpRequest, state: str = "pending") -> list[ProposalOut]:
-    proposals = proposals_for_user(_actor(request)).select_related("rule_version__rule")
+    proposals = proposals_for_user(api_user(request)).select_related("rule_version__rule")
     if state != "all":
         proposals = proposals.filter(state=state)
     return [ProposalOut.of(p) for p in proposals.prefetch_related("requests")[:LIST_LIMIT]]
@@ -101,7 +94,7 @@ def list_proposals(request: HttpRequest, state: str = "pending") -> list[Proposa
 
 @router.post("/proposals/{int:proposal_id}/approve", response={200: ProposalOut, **ERRORS})
 def approve(request: HttpRequest, proposal_id: int, payload: DecisionIn) -> ProposalOut:
-    actor = _actor(request)
+    actor = api_user(request)
     proposal = access_proposal(actor, proposal_id)
     actions.do_approve_proposal(proposal, note=payload.note, actor=actor)
     return ProposalOut.of(proposal)
@@ -109,7 +102,7 @@ def approve(request: HttpRequest, proposal_id: int, payload: DecisionIn) -> Prop
 
 @router.post("/proposals/{int:proposal_id}/reject", response={200: ProposalOut, **ERRORS})
 def reject(request: HttpRequest, proposal_id: int, payload: DecisionIn) -> ProposalOut:
-    actor = _actor(request)
+    actor = api_user(request)
     proposal = access_proposal(actor, proposal_id)
     actions.do_reject_proposal(proposal, note=payload.note, actor=actor)
     return ProposalOut.of(proposal)
@@ -131,7 +124,7 @@ def _rows(rows: list[Precision]) -> list[PrecisionOut]:
 
 @router.get("/precision", response={200: PrecisionTableOut, **ERRORS}, summary="Precision")
 def precision(request: HttpRequest) -> PrecisionTableOut:
-    actor = _actor(request)
+    actor = api_user(request)
     tasks, proposals = tasks_for_user(actor), proposals_for_user(actor)
     return PrecisionTableOut(
         by_rule_version=_rows(by_rule_version(tasks, proposals)),
