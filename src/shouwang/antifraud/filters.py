@@ -16,15 +16,8 @@ from shouwang.antifraud.choices import FraudType, ReportChannel, RequestState, R
 from shouwang.antifraud.kind import FRAUD_KIND
 from shouwang.antifraud.models import FraudReport, PartnerRequest
 from shouwang.cases.kinds import search_text
+from shouwang.common.params import split_multi
 from shouwang.orgs.models import Unit
-
-
-def _split(value: object) -> object:
-    if isinstance(value, str):
-        value = value.split(",")
-    if isinstance(value, list):
-        return [v for item in value for v in str(item).split(",") if v]
-    return value
 
 
 def _day_start(day: date) -> datetime:
@@ -47,7 +40,7 @@ class ReportFilter(BaseModel):
     reported_from: date | None = None
     reported_to: date | None = None
 
-    _split_lists = field_validator("fraud_type", "channel", mode="before")(_split)
+    _split_lists = field_validator("fraud_type", "channel", mode="before")(split_multi)
 
     def apply(self, queryset: QuerySet[FraudReport]) -> QuerySet[FraudReport]:
         if self.q.strip():
@@ -82,7 +75,7 @@ class RequestFilter(BaseModel):
     report: int | None = None
     unit: str = Field("", max_length=32)
 
-    _split_lists = field_validator("state", "type", mode="before")(_split)
+    _split_lists = field_validator("state", "type", mode="before")(split_multi)
 
     def apply(self, queryset: QuerySet[PartnerRequest]) -> QuerySet[PartnerRequest]:
         if self.state:

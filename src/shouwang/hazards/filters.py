@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shouwang.cases.choices import OPEN_STATES, CaseState
 from shouwang.cases.kinds import search_text
+from shouwang.common.params import split_multi
 from shouwang.hazards.choices import HazardCategory, HazardGrade, HazardSource
 from shouwang.hazards.kind import HAZARD_KIND
 from shouwang.hazards.models import Hazard
@@ -47,12 +48,7 @@ class HazardFilter(BaseModel):
     @field_validator("state", "category", "grade", "source", mode="before")
     @classmethod
     def _split(cls, value: object) -> object:
-        # Accept both ?grade=a&grade=b and ?grade=a,b; drop empty select values.
-        if isinstance(value, str):
-            value = value.split(",")
-        if isinstance(value, list):
-            return [v for item in value for v in str(item).split(",") if v]
-        return value
+        return split_multi(value)
 
     @field_validator("sort")
     @classmethod

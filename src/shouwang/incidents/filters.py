@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shouwang.common.params import split_multi
 from shouwang.incidents.choices import IncidentSource
 from shouwang.incidents.models import Incident, IncidentCategory
 from shouwang.orgs.models import Unit
@@ -33,12 +34,7 @@ class IncidentFilter(BaseModel):
     @field_validator("category", "source", mode="before")
     @classmethod
     def _split(cls, value: object) -> object:
-        # Accept both ?category=a&category=b and ?category=a,b; drop empty select values.
-        if isinstance(value, str):
-            value = value.split(",")
-        if isinstance(value, list):
-            return [v for item in value for v in str(item).split(",") if v]
-        return value
+        return split_multi(value)
 
     @field_validator("date_from", "date_to", mode="before")
     @classmethod
