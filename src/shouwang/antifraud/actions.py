@@ -128,35 +128,37 @@ def _upsert_indicators(data: ReportInput, now: datetime) -> dict[tuple[str, str]
     return found
 
 
-def _send_requests(report: FraudReport, actor: User | None, now: datetime) -> list[PartnerRequest]:
-    """One block request per phone / domain / app / social account, one freeze request per
-    receiving account (for the sum the victim sent it), each to its partner desk."""
-    amounts: dict[int, Decimal] = defaultdict(Decimal)
-    for t in report.transfers.all():
-        amounts[t.to_indicator_id] += t.amount
-    requests: list[PartnerRequest] = []
-    links = report.indicator_links.select_related("indicator", "institution").order_by("pk")
-    minutes = request_minutes_table()
-    for link in links:
-        ind = link.indicator
-        request_type = REQUEST_FOR_KIND[ind.kind]
-        requests.append(
-            PartnerRequest(
-                report=report,
-                indicator=ind,
-                type=request_type,
-                organisation=desk_for(ind.kind, ind.value, link.institution),
-                unit=report.unit,
-                amount_requested=amounts.get(ind.pk) if ind.kind in ACCOUNT_KINDS else None,
-                created_at=now,
-                deadline=now + timedelta(minutes=minutes[request_type][0]),
-            )
-        )
+def _new_request(
+    ind: Indicator,
+    institution: Organisation | None,
+    amount: Decimal | None,
+    *,
+    report: FraudReport | None,
+    unit: Unit,
+    source: str,
+    minutes: dict[str, tuple[int, int]],
+    now: datetime,
+) -> PartnerRequest:
+    """An unsaved request for `ind`, to its partner desk, with its type's deadline."""
+    request_type = REQUEST_FOR_KIND[ind.kind]
+    return PartnerRequest(
+        report=report,
+        source=source,
+        indicator=ind,
+        type=request_type,
+        organisation=desk_for(ind.kind, ind.value, institution),
+        unit=unit,
+        amount_requested=amount if ind.kind in ACCOUNT_KINDS else None,
+        created_at=now,
+        deadline=now + timedelta(minutes=minutes[request_type][0]),
+    )
+
+
+def _commit_requests(
+    requests: list[PartnerRequest], actor: User | None, unit: Unit, extra: dict[str, Any]
+) -> list[PartnerRequest]:
+    """Write the requests and their audit rows, one INSERT each."""
     created = PartnerRequest.objects.bulk_create(requests)
-    if created and created[0].pk is None:  # a backend without RETURNING: read them back
-        created = list(PartnerRequest.objects.filter(report=report).order_by("pk"))
-    FraudReport.objects.filter(pk=report.pk).update(requests_sent_at=now)
-    report.requests_sent_at = now
     record_many(
         actor,
         "fraud.request_sent",
@@ -164,16 +166,44 @@ def _send_requests(report: FraudReport, actor: User | None, now: datetime) -> li
             (
                 req,
                 {
-                    "report": report.pk,
+                    "report": req.report_id,
                     "type": req.type,
                     "organisation": req.organisation_id,
                     "deadline": req.deadline.isoformat(),
+                    **extra,
                 },
             )
             for req in created
         ],
-        unit=report.unit,
+        unit=unit,
     )
+    return created
+
+
+def _send_requests(report: FraudReport, actor: User | None, now: datetime) -> list[PartnerRequest]:
+    """One block request per phone / domain / app / social account, one freeze request per
+    receiving account (for the sum the victim sent it), each to its partner desk."""
+    amounts: dict[int, Decimal] = defaultdict(Decimal)
+    for t in report.transfers.all():
+        amounts[t.to_indicator_id] += t.amount
+    links = report.indicator_links.select_related("indicator", "institution").order_by("pk")
+    minutes = request_minutes_table()
+    requests = [
+        _new_request(
+            link.indicator,
+            link.institution,
+            amounts.get(link.indicator_id),
+            report=report,
+            unit=report.unit,
+            source=RequestSource.REPORT,
+            minutes=minutes,
+            now=now,
+        )
+        for link in links
+    ]
+    created = _commit_requests(requests, actor, report.unit, {})
+    FraudReport.objects.filter(pk=report.pk).update(requests_sent_at=now)
+    report.requests_sent_at = now
     return created
 
 
@@ -380,39 +410,21 @@ def do_send_requests(
         [Indicator(kind=k, value=v, first_seen=now, last_seen=now) for k, v in keys],
         ignore_conflicts=True,
     )
-    created: list[PartnerRequest] = []
-    minutes_by_type = request_minutes_table()
-    for item, value in normalised:
-        ind = Indicator.objects.get(kind=item.kind, value=value)
-        request_type = REQUEST_FOR_KIND[item.kind]
-        minutes = minutes_by_type[request_type][0]
-        req = PartnerRequest.objects.create(
+    minutes = request_minutes_table()
+    requests = [
+        _new_request(
+            Indicator.objects.get(kind=item.kind, value=value),
+            item.institution,
+            item.amount,
             report=report,
+            unit=unit,
             source=source,
-            indicator=ind,
-            type=request_type,
-            organisation=desk_for(ind.kind, ind.value, item.institution),
-            unit=unit,
-            amount_requested=item.amount if ind.kind in ACCOUNT_KINDS else None,
-            created_at=now,
-            deadline=now + timedelta(minutes=minutes),
+            minutes=minutes,
+            now=now,
         )
-        record(
-            actor,
-            "fraud.request_sent",
-            req,
-            unit=unit,
-            detail={
-                "report": report.pk if report else None,
-                "source": source,
-                "type": req.type,
-                "organisation": req.organisation_id,
-                "deadline": req.deadline.isoformat(),
-                "note": note[:200],
-            },
-        )
-        created.append(req)
-    return created
+        for item, value in normalised
+    ]
+    return _commit_requests(requests, actor, unit, {"source": source, "note": note[:200]})
 
 
 def request_visible_to(user: User, req: PartnerRequest) -> bool:
