@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,8 +39,9 @@ from shouwang.antifraud.models import (
     Transfer,
 )
 from shouwang.antifraud.normalise import normalise
-from shouwang.antifraud.routing import desk_for
-from shouwang.audit.log import record, record_many
+from shouwang.antifraud.routing import Desks
+from shouwang.audit.log import pending, record, write
+from shouwang.audit.models import AuditEvent
 from shouwang.cases.actions import sla_hours
 from shouwang.cases.choices import CaseAction, CaseState
 from shouwang.cases.models import CaseTransition
@@ -100,117 +100,129 @@ def _title(data: ReportInput) -> str:
     }
 
 
-def _upsert_indicators(data: ReportInput, now: datetime) -> dict[tuple[str, str], Indicator]:
-    """Create the report's indicators that are new and count the report on all of them.
+# One statement creates a report's new indicators and counts the report on the known ones,
+# returning every id: four or five statements fewer per report than insert, select, update.
+# Rows go in sorted order, so two reports naming the same numbers lock them in the same order
+# and never wait on each other in a cycle. PostgreSQL and SQLite (3.35+) both run it.
+_UPSERT_INDICATORS = (
+    "INSERT INTO {table} (kind, value, first_seen, last_seen, report_count, confirm_note) "
+    "VALUES {rows} ON CONFLICT (kind, value) DO UPDATE SET {update} RETURNING id, kind, value"
+)
+_COUNT_REPORT = "report_count = {table}.report_count + 1, last_seen = EXCLUDED.last_seen"
+# Without a report to count, a no-op update still returns the existing row's id.
+_KEEP = "last_seen = {table}.last_seen"
 
-    Concurrent reports naming the same number must neither fail nor double-count: inserts skip
-    existing rows (ON CONFLICT DO NOTHING), and the counters are bumped in a fixed order so two
-    transactions never wait on each other in a cycle.
-    """
-    keys = sorted({(i.kind, i.value) for i in data.all_indicators()})
+
+def _upsert_indicators(
+    keys: list[tuple[str, str]], now: datetime, *, count_report: bool
+) -> dict[tuple[str, str], Indicator]:
+    """The indicators for (kind, normalised value) keys, created if new, and if `count_report`
+    each counted once more on a report. The instances carry only id, kind and value."""
+    keys = sorted(set(keys))
     if not keys:
         return {}
-    Indicator.objects.bulk_create(
-        [Indicator(kind=k, value=v, first_seen=now, last_seen=now) for k, v in keys],
-        ignore_conflicts=True,
+    table = connection.ops.quote_name(Indicator._meta.db_table)
+    sql = _UPSERT_INDICATORS.format(
+        table=table,
+        rows=", ".join(["(%s, %s, %s, %s, %s, '')"] * len(keys)),
+        update=(_COUNT_REPORT if count_report else _KEEP).format(table=table),
     )
-    found: dict[tuple[str, str], Indicator] = {}
-    by_kind: dict[str, list[str]] = defaultdict(list)
-    for k, v in keys:
-        by_kind[k].append(v)
-    for kind, values in by_kind.items():
-        for ind in Indicator.objects.filter(kind=kind, value__in=values):
-            found[(ind.kind, ind.value)] = ind
-    for key in keys:
-        Indicator.objects.filter(pk=found[key].pk).update(
-            report_count=F("report_count") + 1, last_seen=now
-        )
-    return found
+    at = connection.ops.adapt_datetimefield_value(now)
+    params: list[Any] = []
+    for kind, value in keys:
+        params += [kind, value, at, at, 1 if count_report else 0]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return {(kind, value): Indicator(pk=pk, kind=kind, value=value) for pk, kind, value in rows}
 
 
-def _new_request(
-    ind: Indicator,
-    institution: Organisation | None,
-    amount: Decimal | None,
+@dataclass(frozen=True)
+class _Target:
+    """An indicator a request goes out for, with the institution and sum it concerns."""
+
+    indicator: Indicator
+    institution: Organisation | None
+    amount: Decimal | None
+
+
+def _new_requests(
+    targets: list[_Target],
     *,
     report: FraudReport | None,
     unit: Unit,
     source: str,
-    minutes: dict[str, tuple[int, int]],
     now: datetime,
-) -> PartnerRequest:
-    """An unsaved request for `ind`, to its partner desk, with its type's deadline."""
-    request_type = REQUEST_FOR_KIND[ind.kind]
-    return PartnerRequest(
-        report=report,
-        source=source,
-        indicator=ind,
-        type=request_type,
-        organisation=desk_for(ind.kind, ind.value, institution),
-        unit=unit,
-        amount_requested=amount if ind.kind in ACCOUNT_KINDS else None,
-        created_at=now,
-        deadline=now + timedelta(minutes=minutes[request_type][0]),
-    )
-
-
-def _commit_requests(
-    requests: list[PartnerRequest], actor: User | None, unit: Unit, extra: dict[str, Any]
 ) -> list[PartnerRequest]:
-    """Write the requests and their audit rows, one INSERT each."""
-    created = PartnerRequest.objects.bulk_create(requests)
-    record_many(
-        actor,
-        "fraud.request_sent",
-        [
-            (
-                req,
-                {
-                    "report": req.report_id,
-                    "type": req.type,
-                    "organisation": req.organisation_id,
-                    "deadline": req.deadline.isoformat(),
-                    **extra,
-                },
+    """Unsaved requests, one per target, each to its partner desk with its type's deadline."""
+    minutes = request_minutes_table()
+    desks = Desks()
+    requests = []
+    for target in targets:
+        ind = target.indicator
+        request_type = REQUEST_FOR_KIND[ind.kind]
+        requests.append(
+            PartnerRequest(
+                report=report,
+                source=source,
+                indicator=ind,
+                type=request_type,
+                organisation=desks.desk_for(ind.kind, ind.value, target.institution),
+                unit=unit,
+                amount_requested=target.amount if ind.kind in ACCOUNT_KINDS else None,
+                created_at=now,
+                deadline=now + timedelta(minutes=minutes[request_type][0]),
             )
-            for req in created
-        ],
-        unit=unit,
-    )
-    return created
+        )
+    return requests
 
 
-def _send_requests(report: FraudReport, actor: User | None, now: datetime) -> list[PartnerRequest]:
-    """One block request per phone / domain / app / social account, one freeze request per
-    receiving account (for the sum the victim sent it), each to its partner desk."""
+def _request_events(
+    created: list[PartnerRequest], actor: User | None, unit: Unit, extra: dict[str, Any]
+) -> list[AuditEvent]:
+    return [
+        pending(
+            actor,
+            "fraud.request_sent",
+            req,
+            unit=unit,
+            detail={
+                "report": req.report_id,
+                "type": req.type,
+                "organisation": req.organisation_id,
+                "deadline": req.deadline.isoformat(),
+                **extra,
+            },
+        )
+        for req in created
+    ]
+
+
+def _send_requests(report: FraudReport, actor: User | None, now: datetime) -> None:
+    """A public report accepted: its requests go out now, from what was stored with it."""
     amounts: dict[int, Decimal] = defaultdict(Decimal)
     for t in report.transfers.all():
         amounts[t.to_indicator_id] += t.amount
     links = report.indicator_links.select_related("indicator", "institution").order_by("pk")
-    minutes = request_minutes_table()
-    requests = [
-        _new_request(
-            link.indicator,
-            link.institution,
-            amounts.get(link.indicator_id),
-            report=report,
-            unit=report.unit,
-            source=RequestSource.REPORT,
-            minutes=minutes,
-            now=now,
-        )
-        for link in links
+    targets = [
+        _Target(link.indicator, link.institution, amounts.get(link.indicator_id)) for link in links
     ]
-    created = _commit_requests(requests, actor, report.unit, {})
+    requests = _new_requests(
+        targets, report=report, unit=report.unit, source=RequestSource.REPORT, now=now
+    )
+    created = PartnerRequest.objects.bulk_create(requests)
+    write(_request_events(created, actor, report.unit, {}))
     FraudReport.objects.filter(pk=report.pk).update(requests_sent_at=now)
     report.requests_sent_at = now
-    return created
 
 
 @transaction.atomic
 def _create_report(
     data: ReportInput, *, channel: str, unit: Unit, actor: User | None, accepted: bool
 ) -> FraudReport:
+    """The report, its indicators and transfers, and (when accepted) one block request per
+    phone / domain / app / social account and one freeze request per receiving account for the
+    sum the victim sent it, each to its partner desk: about a dozen statements in all."""
     now = timezone.now()
     grade = grade_for_loss(data.loss_amount)
     report = FraudReport.objects.create(
@@ -234,8 +246,10 @@ def _create_report(
         victim_id_number=data.victim_id_number,
         accepted_at=now if accepted else None,
         accepted_by=actor if accepted else None,
+        requests_sent_at=now if accepted else None,
     )
-    indicators = _upsert_indicators(data, now)
+    named = data.all_indicators()
+    indicators = _upsert_indicators([(i.kind, i.value) for i in named], now, count_report=True)
     ReportIndicator.objects.bulk_create(
         [
             ReportIndicator(
@@ -245,7 +259,7 @@ def _create_report(
                 institution=i.institution,
                 institution_name=i.institution_name,
             )
-            for i in data.all_indicators()
+            for i in named
         ]
     )
     Transfer.objects.bulk_create(
@@ -270,20 +284,34 @@ def _create_report(
         at=now,
         detail={"channel": channel, "grade": grade},
     )
-    record(
-        actor,
-        "fraud.report",
-        report,
-        unit=unit,
-        detail={
-            "channel": channel,
-            "indicators": len(indicators),
-            "transfers": len(data.transfers),
-            "loss": str(data.loss_amount),
-        },
-    )
+    events = [
+        pending(
+            actor,
+            "fraud.report",
+            report,
+            unit=unit,
+            detail={
+                "channel": channel,
+                "indicators": len(indicators),
+                "transfers": len(data.transfers),
+                "loss": str(data.loss_amount),
+            },
+        )
+    ]
     if accepted:
-        _send_requests(report, actor, now)
+        amounts: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+        for t in data.transfers:
+            amounts[(t.to.kind, t.to.value)] += t.amount
+        targets = [
+            _Target(indicators[(i.kind, i.value)], i.institution, amounts.get((i.kind, i.value)))
+            for i in named
+        ]
+        requests = _new_requests(
+            targets, report=report, unit=unit, source=RequestSource.REPORT, now=now
+        )
+        created = PartnerRequest.objects.bulk_create(requests)
+        events += _request_events(created, actor, unit, {})
+    write(events)
     return report
 
 
@@ -405,26 +433,17 @@ def do_send_requests(
             errors.add(f"items.{n}.amount", _("金额不能为负数。"))
     errors.raise_if_any()
     now = timezone.now()
-    keys = sorted({(item.kind, value) for item, value in normalised})
-    Indicator.objects.bulk_create(
-        [Indicator(kind=k, value=v, first_seen=now, last_seen=now) for k, v in keys],
-        ignore_conflicts=True,
+    indicators = _upsert_indicators(
+        [(item.kind, value) for item, value in normalised], now, count_report=False
     )
-    minutes = request_minutes_table()
-    requests = [
-        _new_request(
-            Indicator.objects.get(kind=item.kind, value=value),
-            item.institution,
-            item.amount,
-            report=report,
-            unit=unit,
-            source=source,
-            minutes=minutes,
-            now=now,
-        )
+    targets = [
+        _Target(indicators[(item.kind, value)], item.institution, item.amount)
         for item, value in normalised
     ]
-    return _commit_requests(requests, actor, unit, {"source": source, "note": note[:200]})
+    requests = _new_requests(targets, report=report, unit=unit, source=source, now=now)
+    created = PartnerRequest.objects.bulk_create(requests)
+    write(_request_events(created, actor, unit, {"source": source, "note": note[:200]}))
+    return created
 
 
 def request_visible_to(user: User, req: PartnerRequest) -> bool:

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from shouwang.antifraud.choices import IndicatorKind
 from shouwang.antifraud.kind import FRAUD_KIND
-from shouwang.antifraud.models import Indicator, ReportIndicator
+from shouwang.antifraud.models import Indicator
 from shouwang.antifraud.normalise import guess_kind, normalise
 from shouwang.audit.log import record
 from shouwang.common.errors import NotPermitted
@@ -88,28 +88,28 @@ def lookup(user: User, value: str, kind: str | None = None) -> LookupResult:
 
 
 def _read(kind: str, normalised: str) -> LookupResult:
-    ind = (
+    """The indicator and its latest references in one statement: a join to the report links,
+    newest first, one row per reference (one row with no reference when it has none)."""
+    rows = list(
         Indicator.objects.filter(kind=kind, value=normalised)
-        .only("id", "report_count", "first_seen", "last_seen", "confirmed_at")
-        .first()
+        .order_by("-report_links__report_id")
+        .values_list(
+            "report_count", "first_seen", "last_seen", "confirmed_at", "report_links__report_id"
+        )[:MAX_REFERENCES]
     )
-    if ind is None:
+    if not rows:
         return LookupResult(kind=kind, value=normalised, known=False)
-    report_ids = (
-        ReportIndicator.objects.filter(indicator_id=ind.pk)
-        .order_by("-report_id")
-        .values_list("report_id", flat=True)[:MAX_REFERENCES]
-    )
+    report_count, first_seen, last_seen, confirmed_at, _ = rows[0]
     return LookupResult(
         kind=kind,
         value=normalised,
         known=True,
-        confirmed=ind.confirmed_at is not None,
-        report_count=ind.report_count,
-        first_seen=ind.first_seen,
-        last_seen=ind.last_seen,
-        confirmed_at=ind.confirmed_at,
-        references=[FRAUD_KIND.reference(pk) for pk in report_ids],
+        confirmed=confirmed_at is not None,
+        report_count=report_count,
+        first_seen=first_seen,
+        last_seen=last_seen,
+        confirmed_at=confirmed_at,
+        references=[FRAUD_KIND.reference(row[4]) for row in rows if row[4] is not None],
     )
 
 

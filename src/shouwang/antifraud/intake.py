@@ -131,20 +131,47 @@ def parse_time(value: Any, key: str, errors: _Errors) -> datetime:
     return parsed
 
 
-def _institution(value: Any, key: str, errors: _Errors) -> Organisation | None:
+def _institution_id(value: Any) -> int | None:
+    """The id a form or API gives for an institution; -1 for one that is not a number."""
     if value in (None, ""):
         return None
-    org_id = value.pk if isinstance(value, Organisation) else value
+    if isinstance(value, Organisation):
+        return int(value.pk)
     try:
-        org = Organisation.objects.filter(pk=int(org_id), kind__in=INSTITUTION_KINDS).first()
+        return int(value)
     except (TypeError, ValueError):
-        org = None
-    if org is None:
-        errors.add(key, _("请选择合作银行或支付机构。"))
-    return org
+        return -1
 
 
-def _indicator(item: Mapping[str, Any], prefix: str, errors: _Errors) -> IndicatorInput | None:
+def _resolve_institutions(pending: list[tuple[IndicatorInput, int, str]], errors: _Errors) -> None:
+    """Give each account its partner bank or payment company, read in one query for the whole
+    report; an id that is not one of them is an error on that row's field."""
+    if not pending:
+        return
+    ids = {org_id for _, org_id, _ in pending if org_id > 0}
+    found = {
+        org.pk: org
+        for org in Organisation.objects.filter(pk__in=ids, kind__in=INSTITUTION_KINDS).only(
+            "pk", "kind", "name"
+        )
+    }
+    for ind, org_id, key in pending:
+        org = found.get(org_id)
+        if org is None:
+            errors.add(key, _("请选择合作银行或支付机构。"))
+        else:
+            ind.institution = org
+            ind.institution_name = org.name
+
+
+def _indicator(
+    item: Mapping[str, Any],
+    prefix: str,
+    errors: _Errors,
+    pending: list[tuple[IndicatorInput, int, str]],
+) -> IndicatorInput | None:
+    """One indicator checked and normalised; an account's institution is queued in `pending`
+    for `_resolve_institutions`."""
     kind = str(item.get("kind") or "").strip()
     raw = str(item.get("value") or "").strip()
     if kind not in IndicatorKind.values:
@@ -161,19 +188,19 @@ def _indicator(item: Mapping[str, Any], prefix: str, errors: _Errors) -> Indicat
     except ValidationError as exc:
         errors.add(prefix + "value", exc)
         return None
-    institution = None
-    name = ""
+    parsed = IndicatorInput(kind, raw, value)
     if kind in ACCOUNT_KINDS:
-        institution = _institution(item.get("institution"), prefix + "institution", errors)
-        name = _text(item, "institution_name", 100, errors, prefix)
-        if institution is not None:
-            name = institution.name
-    return IndicatorInput(kind, raw, value, institution, name)
+        parsed.institution_name = _text(item, "institution_name", 100, errors, prefix)
+        org_id = _institution_id(item.get("institution"))
+        if org_id is not None:
+            pending.append((parsed, org_id, prefix + "institution"))
+    return parsed
 
 
 def parse_report(data: Mapping[str, Any]) -> ReportInput:
     """Check a report as submitted; raises ValidationError naming every bad field at once."""
     errors = _Errors()
+    pending: list[tuple[IndicatorInput, int, str]] = []
     fraud_type = str(data.get("fraud_type") or "")
     if fraud_type not in FraudType.values:
         errors.add("fraud_type", _("请选择诈骗类型。"))
@@ -184,7 +211,7 @@ def parse_report(data: Mapping[str, Any]) -> ReportInput:
     if len(raw_indicators) > MAX_INDICATORS:
         errors.add("indicators", _("线索最多 %(n)d 条。") % {"n": MAX_INDICATORS})
     for i, item in enumerate(raw_indicators[:MAX_INDICATORS]):
-        parsed = _indicator(item, f"indicators.{i}.", errors)
+        parsed = _indicator(item, f"indicators.{i}.", errors, pending)
         if parsed is not None:
             indicators.append(parsed)
     transfers: list[TransferInput] = []
@@ -202,6 +229,7 @@ def parse_report(data: Mapping[str, Any]) -> ReportInput:
             },
             prefix + "to_",
             errors,
+            pending,
         )
         if to is not None and to.kind not in ACCOUNT_KINDS:
             errors.add(prefix + "to_kind", _("收款方必须是银行卡、对公账户或支付账户。"))
@@ -219,6 +247,7 @@ def parse_report(data: Mapping[str, Any]) -> ReportInput:
                     from_institution=_text(item, "from_institution", 100, errors, prefix),
                 )
             )
+    _resolve_institutions(pending, errors)
     if not indicators and not transfers:
         errors.add("indicators", _("请至少填写一条线索或一笔转账。"))
     if transfers and sum((t.amount for t in transfers), Decimal(0)) > loss:

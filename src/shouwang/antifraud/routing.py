@@ -36,24 +36,47 @@ def carrier_of(e164: str) -> str:
     return str(phone_carrier.name_for_number(number, "zh") or "")
 
 
-def desk_for(kind: str, value: str, institution: Organisation | None) -> Organisation | None:
-    if kind in ACCOUNT_KINDS:
-        if institution is not None:
-            return institution
-        for name in PAYMENT_NAMES.get(kind, ()):
-            org = Organisation.objects.filter(
-                kind=OrganisationKind.PAYMENT, name__contains=name
-            ).first()
-            if org is not None:
-                return org
-        return None
-    if kind == IndicatorKind.PHONE:
-        name = carrier_of(value)
-        if not name:
-            return None
-        return (
-            Organisation.objects.filter(kind=OrganisationKind.CARRIER, name__contains=name)
-            .order_by("pk")
-            .first()
+class Desks:
+    """The partner organisations that are found by name or kind rather than chosen: carriers,
+    payment companies and the registrar desk. Read once, in one query, the first time a report
+    needs one (a report naming only bank accounts with their banks needs none)."""
+
+    def __init__(self) -> None:
+        self._orgs: list[Organisation] | None = None
+
+    def _all(self) -> list[Organisation]:
+        if self._orgs is None:
+            self._orgs = list(
+                Organisation.objects.filter(
+                    kind__in=(
+                        OrganisationKind.CARRIER,
+                        OrganisationKind.PAYMENT,
+                        OrganisationKind.REGISTRAR,
+                    )
+                )
+                .only("pk", "kind", "name")
+                .order_by("pk")
+            )
+        return self._orgs
+
+    def _first(self, kind: str, name_part: str = "") -> Organisation | None:
+        return next(
+            (o for o in self._all() if o.kind == kind and name_part in o.name),
+            None,
         )
-    return Organisation.objects.filter(kind=OrganisationKind.REGISTRAR).order_by("pk").first()
+
+    def desk_for(
+        self, kind: str, value: str, institution: Organisation | None
+    ) -> Organisation | None:
+        if kind in ACCOUNT_KINDS:
+            if institution is not None:
+                return institution
+            for name in PAYMENT_NAMES.get(kind, ()):
+                org = self._first(OrganisationKind.PAYMENT, name)
+                if org is not None:
+                    return org
+            return None
+        if kind == IndicatorKind.PHONE:
+            name = carrier_of(value)
+            return self._first(OrganisationKind.CARRIER, name) if name else None
+        return self._first(OrganisationKind.REGISTRAR)

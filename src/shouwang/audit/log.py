@@ -47,19 +47,24 @@ def record(
     purpose: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    event = _event(actor, action, obj, unit, purpose, detail)
+    event = pending(actor, action, obj, unit=unit, purpose=purpose, detail=detail)
     event.save()
     return event
 
 
-def record_many(
+def pending(
     actor: User | None,
     action: str,
-    items: list[tuple[Model, dict[str, Any]]],
+    obj: Model | None = None,
     *,
     unit: Unit | None = None,
-) -> list[AuditEvent]:
-    """One audit row per object, written in one INSERT (a report's requests, say)."""
-    return AuditEvent.objects.bulk_create(
-        [_event(actor, action, obj, unit, "", detail) for obj, detail in items]
-    )
+    purpose: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """An audit row not yet written, for an action that writes all of its rows in one INSERT
+    (`write`): a fraud report and the requests it sends, say."""
+    return _event(actor, action, obj, unit, purpose, detail)
+
+
+def write(events: list[AuditEvent]) -> list[AuditEvent]:
+    return AuditEvent.objects.bulk_create(events)

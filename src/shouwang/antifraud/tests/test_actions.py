@@ -90,12 +90,12 @@ def test_register_outside_jurisdiction_or_without_capability(cast):
 
 
 def test_a_failure_midway_writes_nothing(cast, monkeypatch):
-    from shouwang.antifraud import actions
+    from shouwang.antifraud import routing
 
     def boom(*args, **kwargs):
         raise RuntimeError("partner table unavailable")
 
-    monkeypatch.setattr(actions, "desk_for", boom)
+    monkeypatch.setattr(routing.Desks, "desk_for", boom)
     with pytest.raises(RuntimeError):
         register(cast)
     assert not FraudReport.objects.exists()
@@ -313,3 +313,30 @@ def test_requests_from_analysis(cast: Cast) -> None:
     from shouwang.antifraud.queries import requests_for_user
 
     assert proposal in requests_for_user(cast.gina) and proposal not in requests_for_user(cast.dora)
+
+
+def test_a_report_is_written_in_a_fixed_number_of_statements(
+    cast: Cast, django_assert_max_num_queries: Any
+) -> None:
+    """Intake throughput rests on this: the report, its indicators (one upsert), transfers,
+    the register transition, four requests and every audit row in about a dozen statements,
+    however many indicators it names."""
+    data = parse_report(report_payload(cast))
+    with django_assert_max_num_queries(13):
+        report = do_register_report(data, actor=cast.alice)
+    assert report.requests.count() == 4
+    assert AuditEvent.objects.filter(action="fraud.request_sent").count() == 4
+
+
+def test_requests_from_analysis_do_not_count_as_reports(cast: Cast) -> None:
+    from shouwang.antifraud.actions import RequestItem, do_send_requests
+
+    register(cast)
+    do_send_requests(
+        [RequestItem("bank_card", CARD_1, cast.bank), RequestItem("phone", "13712345678")],
+        source="trace",
+        unit=cast.station_a,
+        actor=cast.alice,
+    )
+    assert Indicator.objects.get(value=CARD_1).report_count == 1
+    assert Indicator.objects.get(value="+8613712345678").report_count == 0

@@ -181,3 +181,21 @@ def test_the_database_computes_the_same_keys_as_python(cast):
     assert top is not None
     keys = blocklist._read_keys(top)
     assert sorted(keys.tolist()) == sorted(blocklist.index_key(k, v) for k, v in values)
+
+
+def test_a_known_value_is_read_in_one_statement_with_its_newest_references(
+    cast, clock, monkeypatch
+):
+    reports = [register(cast) for _ in range(3)]
+    blocklist.KNOWN.rebuild()
+    monkeypatch.setattr(blocklist, "MAX_REFERENCES", 2)
+    with CaptureQueriesContext(connection) as queries:
+        known = blocklist.lookup(cast.dora, PHONE_1, "phone")
+    assert len(queries.captured_queries) == 1
+    assert known.report_count == 3
+    assert known.references == [reports[2].reference, reports[1].reference]
+    # Known (an indicator row) but on no report: no reference, still known.
+    add_indicator(9_000, NEW_E164)
+    clock.now += 60
+    alone = blocklist.lookup(cast.dora, NEW_PHONE, "phone")
+    assert alone.known and alone.references == [] and alone.report_count == 0
