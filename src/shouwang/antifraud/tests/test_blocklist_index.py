@@ -193,6 +193,8 @@ def test_a_known_value_is_read_in_one_statement_with_its_newest_references(
         known = blocklist.lookup(cast.dora, PHONE_1, "phone")
     assert len(queries.captured_queries) == 1
     assert known.report_count == 3
+    assert known.first_seen == Indicator.objects.get(kind="phone", value=known.value).first_seen
+    assert known.last_seen is not None and known.last_seen.tzinfo is not None
     assert known.references == [reports[2].reference, reports[1].reference]
     # Known (an indicator row) but on no report: no reference, still known.
     add_indicator(9_000, NEW_E164)
