@@ -17,15 +17,19 @@ def _first_existing(*names: str) -> str:
     return reverse("hazards:hazard-list")
 
 
+# The page each role works from; the others start at the hazard list.
+START_PAGES = {
+    Role.GRID_WORKER: "hazards:hazard-register",
+    Role.RESPONSIBLE_UNIT: "hazards:assigned-list",
+    Role.AUDITOR: "audit:event-list",
+    Role.FRAUD_ANALYST: "antifraud:report-list",
+    Role.PARTNER_DESK: "antifraud:desk",
+}
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Send each role to the page it works from."""
     user = request.user
     assert user.is_authenticated
-    if user.role == Role.GRID_WORKER:
-        return redirect(_first_existing("hazards:hazard-register"))
-    if user.role == Role.RESPONSIBLE_UNIT:
-        return redirect(_first_existing("hazards:assigned-list"))
-    if user.role == Role.AUDITOR:
-        return redirect(_first_existing("audit:event-list"))
-    return redirect(_first_existing("hazards:hazard-list"))
+    return redirect(_first_existing(START_PAGES.get(user.role, "hazards:hazard-list")))

@@ -742,6 +742,8 @@ def test_home_sends_each_role_to_its_page(cast: Cast, client: Client) -> None:
     assert home(cast.alice) == reverse("hazards:hazard-list")
     assert home(cast.erin) in {reverse("hazards:hazard-list"), _url_or("hazards:assigned-list")}
     assert home(cast.frank) in {reverse("hazards:hazard-list"), _url_or("audit:event-list")}
+    assert home(cast.ivan) == reverse("antifraud:report-list")
+    assert home(cast.hank) == reverse("antifraud:desk")
 
 
 def _url_or(name: str) -> str:
