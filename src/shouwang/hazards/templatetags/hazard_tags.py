@@ -75,11 +75,3 @@ def masked_phone(value: str) -> str:
 @register.filter
 def masked_name(value: str) -> str:
     return mask_name(value) if value else ""
-
-
-@register.simple_tag(takes_context=True)
-def nav_active(context: template.Context, *names: str) -> str:
-    """ "active" when the current page is one of the named views, for the navigation bar."""
-    request = context.get("request")
-    match = getattr(request, "resolver_match", None)
-    return "active" if match is not None and match.view_name in names else ""
