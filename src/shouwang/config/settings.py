@@ -158,6 +158,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Map tiles, e.g. "https://tiles.example/{z}/{x}/{y}.png"; empty: the units' own boundaries only.
 MAP_TILE_URL = env_str("SHOUWANG_MAP_TILE_URL", "")
+# An OpenStreetMap extract (.osm.pbf, .osm): response coverage then follows the roads.
+ROAD_NETWORK = env_str("SHOUWANG_ROAD_NETWORK", "")
 
 # Sign-in throttle: this many failures per user name or client address within the window.
 LOGIN_FAILURE_LIMIT = env_int("SHOUWANG_LOGIN_FAILURE_LIMIT", 10)

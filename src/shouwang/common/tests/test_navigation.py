@@ -8,6 +8,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from shouwang.common.navigation import navigation_for
 from shouwang.common.testing import PASSWORD, Cast
@@ -25,8 +26,9 @@ def nav_html(user_name: str, path: str) -> str:
 
 
 def test_a_bank_desk_sees_its_two_pages_side_by_side(cast: Cast) -> None:
-    groups = navigation_for(cast.dora, None)
-    assert [[str(link.label) for link in g.links] for g in groups] == [["协查请求", "黑名单"]]
+    with translation.override("zh-hans"):
+        groups = navigation_for(cast.dora, None)
+        assert [[str(link.label) for link in g.links] for g in groups] == [["协查请求", "黑名单"]]
     html = nav_html("dora", reverse("antifraud:desk"))
     assert "<details" not in html
     assert f'<a href="{reverse("antifraud:desk")}" class="active" aria-current="page">' in html
@@ -34,7 +36,8 @@ def test_a_bank_desk_sees_its_two_pages_side_by_side(cast: Cast) -> None:
 
 
 def test_an_administrator_sees_one_menu_per_part_with_the_current_one_marked(cast: Cast) -> None:
-    labels = [str(g.label) for g in navigation_for(cast.admin, None)]
+    with translation.override("zh-hans"):
+        labels = [str(g.label) for g in navigation_for(cast.admin, None)]
     assert labels == ["隐患治理", "反诈中心", "警情研判", "系统管理"]
     html = nav_html("admin", reverse("antifraud:report-list"))
     assert html.count("<details") == 4

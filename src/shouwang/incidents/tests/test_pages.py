@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -10,6 +12,7 @@ from django.utils import timezone
 from shouwang.audit.models import AuditEvent
 from shouwang.common.apitest import session_client
 from shouwang.common.testing import POINT_A, POINT_B, Cast
+from shouwang.engines.roads.tests.osm import OsmFile
 from shouwang.incidents.models import DutyDecision, Incident, ScheduledEvent
 
 from .factories import add_incidents, csv_file, mapping
@@ -260,3 +263,33 @@ def test_a_mapping_is_changed_by_its_own_unit_only(data: Cast) -> None:
         == 404
     )
     assert "新名" in alice.get("/incidents/import/").content.decode()
+
+
+def test_coverage_follows_the_roads_when_an_extract_is_configured(
+    data: Cast, tmp_path: Path, settings: Any
+) -> None:
+    # One east-west street through the station, 3 km long: the cells north and south of it,
+    # all within 5 minutes in a straight line, are more than 500 m from any road.
+    osm = OsmFile(origin=POINT_A)
+    osm.way([osm.node(1, -1500, 0), osm.node(2, 0, 0), osm.node(3, 1500, 0)], highway="residential")
+    settings.ROAD_NETWORK = str(osm.write(tmp_path / "town.osm"))
+    alice = session_client(data.alice)
+    lat, lon = POINT_A
+    url = f"/incidents/patrol/coverage.geojson?points={lat},{lon}&speed=30"
+
+    def minutes(query: str) -> list[int]:
+        return sorted(f["properties"]["minutes"] for f in alice.get(url + query).json()["features"])
+
+    assert set(minutes("&route=straight")) == {5}
+    by_road = minutes("")
+    assert set(by_road) == {0, 5}  # the cells off the street are out of reach
+    page = alice.get(f"/incidents/patrol/?points={lat},{lon}").content.decode()
+    assert 'name="route"' in page and "沿 OpenStreetMap 道路网络计算" in page
+    # A file that cannot be read: the page says so and measures in straight lines.
+    bad = tmp_path / "bad.osm"
+    bad.write_text("not an extract", encoding="utf-8")
+    settings.ROAD_NETWORK = str(bad)
+    response = alice.get(f"/incidents/patrol/?points={lat},{lon}")
+    assert response.status_code == 200
+    assert "路网文件无法读取" in response.content.decode()
+    assert set(minutes("")) == {5}

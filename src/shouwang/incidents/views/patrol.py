@@ -4,6 +4,8 @@ its forecast risk they cover; the response coverage of patrols at given points."
 from __future__ import annotations
 
 import json
+import logging
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,15 +17,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from shouwang.engines.roads import RoadNetwork, RoadNetworkError
 from shouwang.incidents.filters import IncidentFilter, local_midnight
 from shouwang.incidents.forecasting import HotspotForecast, NoArea, area_cells, make_forecast
 from shouwang.incidents.geojson import GEOJSON_TYPE, coverage_features, forecast_features
 from shouwang.incidents.params import parse_forecast
 from shouwang.incidents.patrol import DEFAULT_SPEED_KMH, Coverage, coverage, patrol_areas
 from shouwang.incidents.queries import incidents_for_user
+from shouwang.incidents.roads import configured as roads_configured
+from shouwang.incidents.roads import road_network
 from shouwang.incidents.views.common import actor_of, chosen_unit, unit_choices
 from shouwang.orgs.models import Unit, User
 
+logger = logging.getLogger(__name__)
 DEFAULT_BUDGET_KM2 = 0.5
 COVERAGE_DAYS = 90
 MAX_POINTS = 50
@@ -51,9 +57,29 @@ def _points(text: str) -> list[tuple[float, float]] | None:
     return found
 
 
-def _state(
-    request: HttpRequest, actor: User, unit: Unit
-) -> tuple[HotspotForecast, float, list[tuple[float, float]], Coverage, list[str]]:
+@dataclass
+class PatrolState:
+    fc: HotspotForecast
+    budget: float
+    points: list[tuple[float, float]]
+    reach: Coverage
+    errors: list[str]  # the user's input: the page answers 400
+    notices: list[str] = field(default_factory=list)  # the server's set-up, not the user's input
+
+
+def _roads(request: HttpRequest, notices: list[str]) -> RoadNetwork | None:
+    """The road network when one is configured and the user did not ask for straight lines."""
+    if not roads_configured() or request.GET.get("route") == "straight":
+        return None
+    try:
+        return road_network()
+    except RoadNetworkError as exc:
+        logger.warning("road network unusable: %s", exc)
+        notices.append(_("路网文件无法读取,本次按直线距离计算:%(error)s") % {"error": exc})
+        return None
+
+
+def _state(request: HttpRequest, actor: User, unit: Unit) -> PatrolState:
     params, errors = parse_forecast(request.GET)
     budget = _number(request, "budget", DEFAULT_BUDGET_KM2, 0.01, 100.0)
     speed = _number(request, "speed", DEFAULT_SPEED_KMH, 1.0, 200.0)
@@ -82,15 +108,10 @@ def _state(
         .filter(unit__path__startswith=unit.path, occurred_at__gte=since)
         .values_list("lat", "lon")
     )
-    reach = coverage(points, cells, incidents, speed, fc.prepared.crs) if points else None
-    assert reach is not None or not points
-    return (
-        fc,
-        budget,
-        points,
-        reach or coverage([(0.0, 0.0)], [], [], speed, fc.prepared.crs),
-        errors,
-    )
+    notices: list[str] = []
+    roads = _roads(request, notices)
+    reach = coverage(points, cells, incidents, speed, fc.prepared.crs, roads)
+    return PatrolState(fc, budget, points, reach, errors, notices)
 
 
 @login_required
@@ -99,28 +120,30 @@ def patrol(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     unit = chosen_unit(request, actor)
     try:
-        fc, budget, points, reach, errors = _state(request, actor, unit)
+        state = _state(request, actor, unit)
     except NoArea:
         return render(request, "incidents/patrol.html", {"unit": unit, "no_area": True})
     query = request.GET.copy()
     query["unit"] = unit.code
-    query["points"] = ";".join(f"{lat},{lon}" for lat, lon in points)
+    query["points"] = ";".join(f"{lat},{lon}" for lat, lon in state.points)
     context = {
         "unit": unit,
         "units": unit_choices(actor),
-        "areas": patrol_areas(fc, budget),
-        "budget": budget,
-        "reach": reach,
-        "points": points,
+        "areas": patrol_areas(state.fc, state.budget),
+        "budget": state.budget,
+        "reach": state.reach,
+        "roads_configured": roads_configured(),
+        "points": state.points,
         "points_text": query["points"],
-        "points_json": json.dumps(points),
-        "errors": errors,
+        "points_json": json.dumps(state.points),
+        "errors": state.errors,
+        "notices": state.notices,
         "tile_url": settings.MAP_TILE_URL,
         "areas_url": reverse("incidents:patrol-geojson") + "?" + query.urlencode(),
         "coverage_url": reverse("incidents:coverage-geojson") + "?" + query.urlencode(),
         "boundaries_url": reverse("incidents:boundaries") + "?unit=" + unit.code,
     }
-    return render(request, "incidents/patrol.html", context, status=400 if errors else 200)
+    return render(request, "incidents/patrol.html", context, status=400 if state.errors else 200)
 
 
 @login_required
@@ -129,11 +152,11 @@ def patrol_geojson(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     unit = chosen_unit(request, actor)
     try:
-        fc, budget, _points, _reach, _errors = _state(request, actor, unit)
+        state = _state(request, actor, unit)
     except NoArea:
         return JsonResponse({"type": "FeatureCollection", "features": []})
-    cells = [c for a in patrol_areas(fc, budget) for c in a.cells]
-    return JsonResponse(forecast_features(fc, cells), content_type=GEOJSON_TYPE)
+    cells = [c for a in patrol_areas(state.fc, state.budget) for c in a.cells]
+    return JsonResponse(forecast_features(state.fc, cells), content_type=GEOJSON_TYPE)
 
 
 @login_required
@@ -142,10 +165,10 @@ def coverage_geojson(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     unit = chosen_unit(request, actor)
     try:
-        _fc, _budget, _points, reach, _errors = _state(request, actor, unit)
+        state = _state(request, actor, unit)
     except NoArea:
         return JsonResponse({"type": "FeatureCollection", "features": []})
-    return JsonResponse(coverage_features(reach), content_type=GEOJSON_TYPE)
+    return JsonResponse(coverage_features(state.reach), content_type=GEOJSON_TYPE)
 
 
 urlpatterns: list[URLPattern] = [
