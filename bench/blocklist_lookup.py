@@ -591,7 +591,9 @@ def main() -> None:
             f"{time.monotonic() - started:.0f} s"
         )
     print(f"{os.cpu_count()} CPUs, shared with the database and other work on this machine")
+    print("load average at the start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     data = measure_in_process(cast, args.lookups)
+    print("load average after (1): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     measure_api(cast, data, args.api_requests, server)
     sizes(server)
 

@@ -485,6 +485,7 @@ def main() -> None:
             marker = f"bench {phase.name} {int(time.time())}"
             bodies = payloads(cast, round(phase.rate * phase.seconds), marker, rng)
             drive(phase, bodies, server.port, cast.token, server)
+            print("   load average after the phase: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
             stats[phase.name] = summary(phase, check(phase, marker))
     finally:
         server.stop()
