@@ -7,7 +7,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from shouwang.antifraud.actions import (
@@ -37,7 +38,9 @@ from shouwang.antifraud.schemas import (
     ReportOut,
     RequestOut,
 )
-from shouwang.cases.actions import do_close_case
+from shouwang.cases.actions import do_add_evidence, do_close_case
+from shouwang.cases.choices import EvidenceStage
+from shouwang.cases.schemas import EvidenceOut, as_file_error
 from shouwang.common.api import PageIn, api_user, responses
 from shouwang.common.paging import capped_count
 from shouwang.orgs.models import Unit
@@ -104,6 +107,36 @@ def list_reports(
 def get_report(request: HttpRequest, report_id: int) -> ReportOut:
     report = access_report(api_user(request), report_id)
     return ReportOut.of(report, _requests_of(report))
+
+
+@router.get(
+    "/reports/{int:report_id}/materials",
+    response=responses(200, list[EvidenceOut]),
+    summary="A report's materials",
+)
+def list_materials(request: HttpRequest, report_id: int) -> list[EvidenceOut]:
+    report = access_report(api_user(request), report_id)
+    return [EvidenceOut.of(e) for e in report.evidence.select_related("uploaded_by")]
+
+
+@router.post(
+    "/reports/{int:report_id}/materials",
+    response=responses(201, EvidenceOut),
+    summary="Attach a material (multipart)",
+)
+def add_material(
+    request: HttpRequest, report_id: int, file: File[UploadedFile]
+) -> Status[EvidenceOut]:
+    """What the victim brought: a chat screenshot, a transfer receipt (JPEG or PNG) or a PDF,
+    at most 10 MB by default (`SHOUWANG_EVIDENCE_MAX_BYTES`). A file that is too large, empty,
+    of another type or damaged is refused with an error on `file`, and nothing is stored."""
+    actor = api_user(request)
+    report = access_report(actor, report_id)
+    try:
+        evidence = do_add_evidence(report, upload=file, stage=EvidenceStage.MATERIAL, actor=actor)
+    except ValidationError as exc:
+        raise as_file_error(exc) from None
+    return Status(201, EvidenceOut.of(evidence))
 
 
 @router.post(

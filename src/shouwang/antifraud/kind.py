@@ -16,6 +16,9 @@ FRAUD_KIND = register_kind(
         },
         search_fields=("ack_number", "narrative"),
         closes_directly=True,
+        # Whoever may register a report may attach what the victim brought (chat screenshots,
+        # transfer receipts): no rectification, so no other stage.
+        evidence_steps={"material": "register"},
         caps={
             "view": Cap.FRAUD_VIEW,
             "register": Cap.FRAUD_REPORT,

@@ -333,9 +333,9 @@ def do_close_case(case: Case, *, note: str, actor: User, now: datetime | None = 
 def do_add_evidence(
     case: Case, *, upload: UploadedFile[bytes], stage: str, actor: User
 ) -> Evidence:
-    if stage not in EvidenceStage.values:
+    step = get_kind(case.kind).evidence_steps.get(stage)
+    if step is None:
         raise ValidationError({"stage": _("无效的证据阶段。")}, code="invalid")
-    step = {"before": "register", "after": "rectify", "verification": "verify"}[stage]
     require(actor, case, step)
     if case.state in {CaseState.CLOSED, CaseState.CANCELLED}:
         raise ActionError(_("已结束的案件不能再上传证据。"), code="bad_state")

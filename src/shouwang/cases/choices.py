@@ -36,3 +36,4 @@ class EvidenceStage(models.TextChoices):
     BEFORE = "before", _("整改前")
     AFTER = "after", _("整改后")
     VERIFICATION = "verification", _("核查")
+    MATERIAL = "material", _("报案材料")  # a fraud victim's screenshots, receipts, records

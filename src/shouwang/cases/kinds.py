@@ -21,6 +21,10 @@ class CaseKind:
     search_fields: tuple[str, ...] = ()
     # True for kinds closed by a decision (结案) rather than by verifying a rectification.
     closes_directly: bool = False
+    # The evidence a case of this kind takes, and the step whose capability each needs.
+    evidence_steps: dict[str, str] = field(
+        default_factory=lambda: {"before": "register", "after": "rectify", "verification": "verify"}
+    )
 
     def reference(self, pk: int | None) -> str:
         return f"{self.prefix}{pk or 0:07d}"

@@ -23,6 +23,7 @@ from shouwang.cases.actions import (
     do_verify_case,
 )
 from shouwang.cases.choices import EvidenceStage
+from shouwang.cases.schemas import EvidenceOut, as_file_error
 from shouwang.common.api import PageIn, api_user, responses
 from shouwang.common.paging import capped_count
 from shouwang.hazards.actions import (
@@ -51,7 +52,6 @@ from shouwang.hazards.schemas import (
     CancelIn,
     CheckIn,
     CheckOut,
-    EvidenceOut,
     GradeIn,
     HazardDetailOut,
     HazardIn,
@@ -71,10 +71,8 @@ from shouwang.orgs.scoping import units_for_user
 
 router = Router(tags=["hazards"])
 
+
 # Codes with which `cases.evidence.check_evidence_file` rejects the bytes of an upload.
-_FILE_ERROR_CODES = {"too_large", "empty", "bad_type", "corrupt"}
-
-
 def _unit(code: str, field: str) -> Unit:
     unit = Unit.objects.filter(code=code.strip()).first()
     if unit is None:
@@ -380,7 +378,5 @@ def add_evidence(
     try:
         evidence = do_add_evidence(hazard, upload=file, stage=stage, actor=actor)
     except ValidationError as exc:
-        if getattr(exc, "code", None) in _FILE_ERROR_CODES:
-            raise ValidationError({"file": exc.error_list}) from None
-        raise
+        raise as_file_error(exc) from None
     return Status(201, EvidenceOut.of(evidence))

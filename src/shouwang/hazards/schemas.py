@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from ninja import Schema
 from pydantic import Field, field_validator
 
-from shouwang.cases.choices import CaseAction, CaseState, EvidenceStage
+from shouwang.cases.choices import CaseAction, CaseState
+from shouwang.cases.schemas import EvidenceOut
 from shouwang.common.masking import mask_name, mask_phone
 from shouwang.hazards.choices import (
     CampaignStatus,
@@ -26,7 +26,7 @@ from shouwang.hazards.choices import (
 )
 
 if TYPE_CHECKING:
-    from shouwang.cases.models import CaseTransition, Evidence
+    from shouwang.cases.models import CaseTransition
     from shouwang.hazards.models import Campaign, CampaignCheck, Hazard
     from shouwang.orgs.models import Organisation, Unit, User
 
@@ -274,40 +274,6 @@ class TransitionOut(Schema):
             actor=str(t.actor) if t.actor else "",
             note=t.note,
             at=t.at,
-        )
-
-
-def evidence_url(evidence_id: int) -> str:
-    # Files are served only through the access-checked download view, never from MEDIA_URL.
-    try:
-        return reverse("cases:evidence-download", args=[evidence_id])
-    except NoReverseMatch:
-        return f"/cases/evidence/{evidence_id}/"
-
-
-class EvidenceOut(Schema):
-    id: int
-    stage: EvidenceStage
-    original_name: str
-    content_type: str
-    size: int
-    sha256: str
-    uploaded_by: str
-    uploaded_at: datetime
-    url: str = Field(description="download path; needs the same authentication")
-
-    @classmethod
-    def of(cls, e: Evidence) -> EvidenceOut:
-        return cls(
-            id=e.pk,
-            stage=EvidenceStage(e.stage),
-            original_name=e.original_name,
-            content_type=e.content_type,
-            size=e.size,
-            sha256=e.sha256,
-            uploaded_by=str(e.uploaded_by) if e.uploaded_by else "",
-            uploaded_at=e.uploaded_at,
-            url=evidence_url(e.pk),
         )
 
 

@@ -9,11 +9,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shouwang.antifraud.actions import (
@@ -43,7 +45,8 @@ from shouwang.antifraud.queries import (
 )
 from shouwang.antifraud.stats import stop_loss_rate
 from shouwang.antifraud.views.common import actor_of, error_dict
-from shouwang.cases.actions import do_cancel_case, do_close_case
+from shouwang.cases.actions import do_add_evidence, do_cancel_case, do_close_case
+from shouwang.cases.choices import EvidenceStage
 from shouwang.common.errors import NotPermitted
 from shouwang.common.htmx import render_page_or_partial
 from shouwang.common.paging import CappedPaginator
@@ -162,6 +165,10 @@ def report_new(request: HttpRequest) -> HttpResponse:
     return render(request, "antifraud/report_form.html", _form_context(actor))
 
 
+# Files a desk officer attaches in one go: a victim's screenshots of one chat, say.
+MAX_MATERIAL_FILES = 10
+
+
 def _detail_context(actor: Any, report: FraudReport) -> dict[str, Any]:
     requests = list(
         report.requests.select_related(
@@ -219,6 +226,9 @@ def _detail_context(actor: Any, report: FraudReport) -> dict[str, Any]:
         "events": events,
         "now": timezone.now(),
         "can_manage": actor.can(Cap.FRAUD_MANAGE),
+        "materials": list(report.evidence.select_related("uploaded_by")),
+        "can_upload": actor.can(Cap.FRAUD_REPORT) and report.is_open,
+        "max_files": MAX_MATERIAL_FILES,
         "pending": report.accepted_at is None,
         "accept_units": units_for_user(actor).filter(kind=UnitKind.STATION).order_by("path")[:300]
         if report.accepted_at is None
@@ -267,6 +277,42 @@ def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, _("已受理,协查请求已发出。"))
+    return _back(request, report)
+
+
+@login_required
+@require_POST
+def report_materials(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach what the victim brought (chat screenshots, transfer receipts, a PDF statement):
+    several files at once, all stored or none."""
+    actor = actor_of(request, Cap.FRAUD_REPORT)
+    report = access_report(actor, pk)
+    uploads = request.FILES.getlist("file")
+    try:
+        if not uploads:
+            raise ValidationError(_("请选择要上传的文件。"))
+        if len(uploads) > MAX_MATERIAL_FILES:
+            raise ValidationError(_("一次最多上传 %(n)d 个文件。") % {"n": MAX_MATERIAL_FILES})
+        with transaction.atomic():
+            for upload in uploads:
+                try:
+                    do_add_evidence(
+                        report, upload=upload, stage=EvidenceStage.MATERIAL, actor=actor
+                    )
+                except ValidationError as exc:
+                    message = " ".join(exc.messages)
+                    raise ValidationError(f"{upload.name}: {message}") from None
+    except NotPermitted:
+        raise PermissionDenied from None
+    except ValidationError as exc:  # an ActionError too: the report is closed
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            ngettext("已上传 %(n)d 个文件。", "已上传 %(n)d 个文件。", len(uploads))
+            % {"n": len(uploads)},
+        )
     return _back(request, report)
 
 
@@ -389,6 +435,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/", report_detail, name="report-detail"),
     path("<int:pk>/network.json", report_network, name="report-network"),
     path("<int:pk>/accept/", report_accept, name="report-accept"),
+    path("<int:pk>/materials/", report_materials, name="report-materials"),
     path("<int:pk>/<str:step>/", report_step, name="report-step"),
     path("requests/<int:pk>/<str:step>/", request_step, name="request-step"),
     path("indicators/<int:pk>/", indicator_detail, name="indicator"),

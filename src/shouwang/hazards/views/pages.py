@@ -290,7 +290,9 @@ def _detail_context(
     ]
     evidence = list(hazard.evidence.select_related("uploaded_by"))
     stages = [
-        (label, [e for e in evidence if e.stage == value]) for value, label in EvidenceStage.choices
+        (label, [e for e in evidence if e.stage == value])
+        for value, label in EvidenceStage.choices
+        if value in HAZARD_KIND.evidence_steps
     ]
     return {
         "hazard": hazard,
