@@ -126,6 +126,8 @@ def forecast_cells(request: HttpRequest, params: Query[ForecastIn]) -> dict[str,
         query[key] = str(getattr(params, key))
     if params.start:
         query["start"] = params.start.isoformat()
+    if params.shift is not None:
+        query["shift"] = str(params.shift)
     settings_, errors = parse_forecast(query)
     if errors:
         raise ValidationError({"__all__": errors})
@@ -138,6 +140,7 @@ def forecast_cells(request: HttpRequest, params: Query[ForecastIn]) -> dict[str,
             horizon_days=settings_.horizon_days,
             cell_m=settings_.cell_m,
             model=settings_.model,
+            shift=settings_.shift,
         )
     except NoArea:
         return {"type": "FeatureCollection", "features": []}

@@ -24,6 +24,7 @@ from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from shouwang.engines.hotspots import MODELS, Events, SquareGrid, forecast
+from shouwang.engines.hotspots.shifts import SHIFT_HOURS, profile_volume, shift_risk
 from shouwang.incidents.coords import project, unproject, utm_crs
 from shouwang.incidents.filters import IncidentFilter, local_midnight
 from shouwang.incidents.models import Incident
@@ -89,6 +90,10 @@ class HotspotForecast:
     start: date
     horizon_days: int
     model: str
+    # For one 8-hour shift of `start` (0: 00-08, 1: 08-16, 2: 16-24 local time): the band-of-day
+    # map, and the incidents the hour-of-week profile expects in it.
+    shift: int | None = None
+    expected: float | None = None
 
     def top(self, k: int) -> Ints:
         """The `k` active cells of highest risk (ties by index), only cells with any risk."""
@@ -212,6 +217,28 @@ def run(prepared: Prepared, start: date, horizon_days: int, model: str) -> Hotsp
     return HotspotForecast(prepared, risk, start, horizon_days, model)
 
 
+def run_shift(prepared: Prepared, day: date, shift: int) -> HotspotForecast:
+    """The forecast for one 8-hour shift of `day`, in local time: the engine's bands of the day
+    are read on local clocks (the events' UTC times moved by the local offset), so 16-24 is the
+    evening here, not in Greenwich."""
+    offset = local_midnight(day).utcoffset() or timedelta(0)
+    local = Events(
+        prepared.events.x,
+        prepared.events.y,
+        prepared.events.t + np.timedelta64(int(offset.total_seconds()), "s"),
+    )
+    begins = np.datetime64(day.isoformat(), "s") + np.timedelta64(shift * SHIFT_HOURS * 3600, "s")
+    return HotspotForecast(
+        prepared,
+        shift_risk(local, prepared.grid, begins),
+        day,
+        horizon_days=0,
+        model="shift",
+        shift=shift,
+        expected=profile_volume(local, begins),
+    )
+
+
 def make_forecast(
     user: User,
     flt: IncidentFilter,
@@ -221,10 +248,14 @@ def make_forecast(
     horizon_days: int = 7,
     cell_m: float = DEFAULT_CELL_M,
     model: str = DEFAULT_MODEL,
+    shift: int | None = None,
 ) -> HotspotForecast:
-    """The forecast for [start, start + horizon) over `unit`'s grids, cached for a while."""
+    """The forecast for [start, start + horizon) over `unit`'s grids, or for one shift of
+    `start` when `shift` is given; cached for a while."""
     start = start or timezone.localdate()
     prepared = prepare(user, flt, unit, cell_m, start)
+    if shift is not None:
+        return run_shift(prepared, start, shift)  # counts only: no fit worth caching
     key = cache_key(user, flt, unit, "risk", cell_m, start, horizon_days, model)
     risk = cache.get(key)
     if isinstance(risk, np.ndarray):

@@ -70,6 +70,8 @@ def forecast_features(fc: HotspotForecast, cells: list[int]) -> dict[str, Any]:
         start=fc.start.isoformat(),
         horizon_days=fc.horizon_days,
         model=fc.model,
+        shift=fc.shift,
+        expected_incidents=round(fc.expected, 2) if fc.expected is not None else None,
         cell_m=fc.prepared.cell_m,
         crs="EPSG:4326",
     )

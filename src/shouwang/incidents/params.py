@@ -19,6 +19,7 @@ _LISTS = {"category", "source"}
 _FIELDS = {"date_from", "date_to", "category", "unit", "source"}
 CELL_SIZES = (150, 250, 500)
 FLAG_SHARES = {"1": 0.01, "5": 0.05}
+SHIFTS = (0, 1, 2)
 
 
 def parse_filter(params: QueryDict) -> tuple[IncidentFilter, list[str]]:
@@ -48,6 +49,7 @@ class ForecastParams:
     cell_m: float
     model: str
     flag: str  # "1" or "5": percent of the area flagged
+    shift: int | None = None  # one 8-hour shift of `start`: 0 (00-08), 1 (08-16), 2 (16-24)
 
     @property
     def area_share(self) -> float:
@@ -84,6 +86,7 @@ def parse_forecast(params: QueryDict) -> tuple[ForecastParams, list[str]]:
             cell_m=float(choice("cell", CELL_SIZES, int(DEFAULT_CELL_M), int)),
             model=choice("model", PAGE_MODELS, DEFAULT_MODEL),
             flag=choice("flag", tuple(FLAG_SHARES), "1"),
+            shift=choice("shift", SHIFTS, None, int),
         ),
         errors,
     )

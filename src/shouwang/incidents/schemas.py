@@ -121,6 +121,11 @@ class ForecastIn(Schema):
     cell: int = Field(250, description="cell side in metres: 150, 250 or 500")
     model: str = Field("prospective", description="a model of the hotspots engine")
     flag: str = Field("1", description="percent of the area flagged: 1 or 5")
+    shift: int | None = Field(
+        None,
+        description="one 8-hour shift of `start` instead of the window: 0 (00-08), 1 (08-16) "
+        "or 2 (16-24) local time; the map of that band of the day",
+    )
     category: list[str] = Field(default_factory=list)
 
 

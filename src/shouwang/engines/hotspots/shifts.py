@@ -54,9 +54,15 @@ def shift_risk(history: Events, grid: Grid, start: np.datetime64) -> FloatArray:
 
 
 def profile_volume(history: Events, start: np.datetime64, hours: int = SHIFT_HOURS) -> float:
-    """Expected incidents in ``[start, start + hours)`` from the hour-of-week profile."""
+    """Expected incidents in ``[start, start + hours)`` from the hour-of-week profile: the mean
+    over the last year's weeks, or over the weeks the history covers when it is shorter (two
+    months of records must not be averaged as if the other ten had none)."""
     recent = history.between(start - np.timedelta64(PROFILE_WEEKS * 7, "D"), start)
-    per_hour = np.bincount(hour_of_week(recent.t), minlength=WEEK_HOURS) / PROFILE_WEEKS
+    if len(recent) == 0:
+        return 0.0
+    covered = (start - recent.t.min()) / np.timedelta64(7, "D")
+    weeks = min(float(PROFILE_WEEKS), max(1.0, float(np.ceil(covered))))
+    per_hour = np.bincount(hour_of_week(recent.t), minlength=WEEK_HOURS) / weeks
     first = int(hour_of_week(np.array([start]))[0])
     return float(per_hour[(first + np.arange(hours)) % WEEK_HOURS].sum())
 

@@ -27,6 +27,7 @@ from shouwang.incidents.views.common import actor_of, category_choices, chosen_u
 from shouwang.orgs.scoping import units_for_user
 
 MAP_DAYS = 28
+SHIFT_LABELS = ((0, "00:00–08:00"), (1, "08:00–16:00"), (2, "16:00–24:00"))
 PAGE_SIZE = 50
 
 
@@ -43,11 +44,12 @@ def incident_map(request: HttpRequest) -> HttpResponse:
     flt = flt.with_default_window(MAP_DAYS, timezone.localdate())
     params, forecast_errors = parse_forecast(request.GET)
     report = None
+    expected: float | None = None
     no_area = False
     try:
         # Computed here so that an area without grids says so, and so that the map's own
         # request for the cells finds the forecast in the cache.
-        make_forecast(
+        fc = make_forecast(
             actor,
             flt,
             unit,
@@ -55,7 +57,9 @@ def incident_map(request: HttpRequest) -> HttpResponse:
             horizon_days=params.horizon_days,
             cell_m=params.cell_m,
             model=params.model,
+            shift=params.shift,
         )
+        expected = fc.expected
         report = cached_concentration(
             actor,
             flt,
@@ -81,6 +85,8 @@ def incident_map(request: HttpRequest) -> HttpResponse:
         "models": PAGE_MODELS,
         "horizons": HORIZONS,
         "cell_sizes": CELL_SIZES,
+        "shifts": SHIFT_LABELS,
+        "expected": expected,
         "report": report,
         "no_area": no_area,
         "tile_url": settings.MAP_TILE_URL,
@@ -123,6 +129,7 @@ def forecast_geojson(request: HttpRequest) -> HttpResponse:
             horizon_days=params.horizon_days,
             cell_m=params.cell_m,
             model=params.model,
+            shift=params.shift,
         )
     except NoArea:
         return _geo({"type": "FeatureCollection", "features": []})
