@@ -10,7 +10,12 @@
 (3) time to fit and forecast a city of 100,000 events a year on 10,000 cells;
 (4) 8-hour shift forecasts against the static map with an hour-of-week profile (Cincinnati,
     the only set with times of day);
-(5) with --variants: the blend's gain under other configurations (sensitivity, ~8 min).
+(5) with --variants: the blend's gain under other configurations (sensitivity, ~1 min);
+(6) hindsight ceilings at 0.25 mi²: how much a ranking that sees the evaluated weeks gains over
+    the naive map (not forecasts: they bound what any forecast could gain).
+
+    --dev moves (1), (5) and (6) to the 52 weeks before the last year: a development year on
+    which configurations can be compared without looking at the reported one.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from shouwang.engines.hotspots import Events, SquareGrid, blend, forecast  # noqa: E402
+from shouwang.engines.hotspots.ceiling import hindsight_blend, interleaved  # noqa: E402
 from shouwang.engines.hotspots.concentration import concentration  # noqa: E402
 from shouwang.engines.hotspots.counts import cell_counts  # noqa: E402
 from shouwang.engines.hotspots.evaluate import (  # noqa: E402
@@ -91,10 +97,16 @@ def describe(data: Dataset) -> str:
     )
 
 
-def rolling(data: Dataset, weeks: int) -> None:
+def evaluated_weeks(data: Dataset, weeks: int, shift: int = 0) -> list[np.datetime64]:
+    """``weeks`` weekly starts ending with the set's last day, moved ``shift`` weeks earlier."""
     last = data.events.t.max().astype("datetime64[D]") + np.timedelta64(1, "D")
-    first = last - np.timedelta64(weeks * 7, "D")
-    starts = weekly_starts(first, weeks)
+    first = last - np.timedelta64((weeks + shift) * 7, "D")
+    return weekly_starts(first, weeks)
+
+
+def rolling(data: Dataset, weeks: int, shift: int = 0) -> None:
+    starts = evaluated_weeks(data, weeks, shift)
+    first = starts[0]
     active = int(data.grid.active.sum())
     areas = {
         "0.25mi2": n_flagged(data.grid, 0.25 * SQ_MILE),
@@ -211,7 +223,7 @@ BLEND_VARIANTS: list[dict[str, Any]] = [
 ]
 
 
-def variants(sets: dict[str, Dataset], weeks: int) -> None:
+def variants(sets: dict[str, Dataset], weeks: int, shift: int = 0) -> None:
     print("\n(5) the blend's configuration: gain over naive_all at 0.25 mi² / 1% / 5% [95% CI]")
     shipped = {name: getattr(blend, name) for name in ("SMOOTH_METRES", "VALIDATION_WEEKS")}
     shipped.update(STEPS=blend.STEPS, COMPONENTS=blend.COMPONENTS)
@@ -220,8 +232,7 @@ def variants(sets: dict[str, Dataset], weeks: int) -> None:
             setattr(blend, name, value)
         row = []
         for data in sets.values():
-            last = data.events.t.max().astype("datetime64[D]") + np.timedelta64(1, "D")
-            starts = weekly_starts(last - np.timedelta64(weeks * 7, "D"), weeks)
+            starts = evaluated_weeks(data, weeks, shift)
             active = int(data.grid.active.sum())
             areas = {"a": 28, "1%": round(0.01 * active), "5%": round(0.05 * active)}
             result = backtest(data.events, data.grid, starts, "7d", [BASELINE, "blend"], areas)
@@ -238,24 +249,69 @@ def variants(sets: dict[str, Dataset], weeks: int) -> None:
         setattr(blend, name, value)
 
 
+def paired_gain(model: np.ndarray, base: np.ndarray, index: np.ndarray) -> str:
+    """Caught incidents of ``model`` over ``base`` minus 1, with the paired bootstrap interval."""
+    caught, baseline = model[index].sum(axis=1), base[index].sum(axis=1)
+    # A resample in which the baseline caught nothing has no ratio; it is left out.
+    draws = caught[baseline > 0] / baseline[baseline > 0] - 1.0
+    if draws.size == 0 or base.sum() == 0:
+        return "   n/a"
+    low, high = np.percentile(draws, [2.5, 97.5])
+    return f"{model.sum() / base.sum() - 1.0:+7.1%} [{low:+6.1%},{high:+6.1%}]"
+
+
+def ceiling(data: Dataset, weeks: int, shift: int = 0) -> None:
+    starts = evaluated_weeks(data, weeks, shift)
+    k = n_flagged(data.grid, 0.25 * SQ_MILE)
+    week = np.timedelta64(7, "D")
+    oracle = interleaved(data.events, data.grid, starts, week, k)
+    hindsight = hindsight_blend(data.events, data.grid, starts, week, k)
+    best = hindsight.best
+    index = bootstrap_indices(weeks, draws=2000, seed=0)
+    naive = oracle.naive
+    weights = ", ".join(
+        f"{name} {w:g}" for name, w in zip(blend.COMPONENTS, hindsight.weights[best], strict=True)
+    )
+    first = str(starts[0])[:10]
+    print(f"\n(6) hindsight ceilings, {data.name}: {k} cells, {weeks} weeks from {first}")
+    print(f"    naive_all caught                              {naive.sum():5.0f}")
+    print(
+        f"    + counts of the other-parity weeks (oracle)   {oracle.oracle.sum():5.0f}   "
+        f"{paired_gain(oracle.oracle, naive, index)}"
+    )
+    print(
+        f"    blend weights chosen on these weeks           {hindsight.caught[:, best].sum():5.0f}"
+        f"   {paired_gain(hindsight.caught[:, best], naive, index)}   ({weights})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--variants", action="store_true", help="also (5): blend configurations")
+    parser.add_argument(
+        "--dev", action="store_true", help="(1), (5), (6) on the year before the last instead"
+    )
     args = parser.parse_args()
     weeks = 8 if args.quick else 52
+    shift = 52 if args.dev else 0
     print(f"hotspots benchmark, cell {CELL:.0f} m, models {MODELS}, cpu count {os.cpu_count()}")
+    if args.dev:
+        print("development year: (1), (5) and (6) end 52 weeks before the last event")
     sets = {
         n: load(n) for n in ("portland_vehicle_theft", "portland_burglary", "cincinnati_burglary")
     }
     for data in sets.values():
-        rolling(data, weeks)
-    for name in NIJ_BEST:
-        nij(sets[name])
-    timing(20_000 if args.quick else 100_000, 100)
-    shifts(sets["cincinnati_burglary"], weeks)
+        rolling(data, weeks, shift)
+    if not args.dev:
+        for name in NIJ_BEST:
+            nij(sets[name])
+        timing(20_000 if args.quick else 100_000, 100)
+        shifts(sets["cincinnati_burglary"], weeks)
     if args.variants:
-        variants(sets, weeks)
+        variants(sets, weeks, shift)
+    for data in sets.values():
+        ceiling(data, weeks, shift)
 
 
 if __name__ == "__main__":

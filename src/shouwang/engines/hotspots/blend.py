@@ -154,6 +154,26 @@ def choose_weights(
     return weights
 
 
+def candidate_weights() -> FloatArray:
+    """The weightings ``choose_weights`` picks from, one per row (row 0: all-past counts alone)."""
+    return _candidates()
+
+
+def candidate_catches(
+    events: Events, grid: Grid, origin: np.datetime64, horizon: np.timedelta64, k: int
+) -> FloatArray:
+    """Incidents of ``[origin, origin + horizon)`` caught by each candidate's top ``k`` cells.
+
+    The components come from the events before ``origin``; the window's own events are what is
+    counted, so this reads the future on purpose. It serves hindsight diagnostics (how much
+    choosing the weights on the evaluated weeks themselves would gain), never a forecast.
+    """
+    data = locate(events, grid)
+    stop = _seconds(origin + horizon)
+    caught: FloatArray = _week_caught(data, grid, origin, stop, [k], _candidates())[0]
+    return caught
+
+
 def _seconds(when: np.datetime64) -> float:
     return float(when.astype("datetime64[s]").astype(np.int64))
 
