@@ -18,7 +18,7 @@ def _first_existing(*names: str) -> str:
 
 
 # The page each role works from; the others start at the hazard list.
-START_PAGES = {
+START_PAGES: dict[str, str] = {
     Role.GRID_WORKER: "hazards:hazard-register",
     Role.RESPONSIBLE_UNIT: "hazards:assigned-list",
     Role.AUDITOR: "audit:event-list",

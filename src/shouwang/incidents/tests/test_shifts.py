@@ -54,7 +54,8 @@ def test_each_shift_flags_the_place_of_its_hours_and_expects_its_volume(days: Ca
     # The hour-of-week profile averages the weeks the records cover (9 here): one incident
     # every evening, so about one this evening; half that in the morning; none at night.
     assert evening.expected == pytest.approx(1.0, abs=0.2)
-    assert morning.expected is not None and 0.3 < morning.expected < evening.expected
+    assert morning.expected is not None and evening.expected is not None
+    assert 0.3 < morning.expected < evening.expected
     assert night.expected == 0.0
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from shouwang.engines.roads import RoadNetworkError, read_osm
+from shouwang.engines.roads import RoadNetwork, RoadNetworkError, read_osm
 from shouwang.engines.roads.network import parse_maxspeed
 from shouwang.engines.roads.tests.osm import OsmFile, at, river_town
 
@@ -17,7 +17,12 @@ def one_road(tmp_path: Path, **tags: str) -> Path:
     return osm.write(tmp_path / "road.osm")
 
 
-def minutes(network, source, target, cap=200.0) -> float:  # type: ignore[no-untyped-def]
+def minutes(
+    network: RoadNetwork,
+    source: tuple[float, float],
+    target: tuple[float, float],
+    cap: float = 200.0,
+) -> float:
     return float(network.minutes([at(*source)], np.array([at(*target)]), cap_kmh=cap)[0])
 
 
