@@ -1,5 +1,6 @@
 """Stratified 5-fold cross-validation of the fraud-number model on dev.csv, next to a plain
-gradient-boosting baseline on the same folds: `.venv/bin/python bench/cv_scoring.py`.
+gradient-boosting baseline and the booster-only model of before, on the same folds:
+`.venv/bin/python bench/cv_scoring.py`. The last lines give the gains paired by fold.
 
 Same computation as `shouwang antifraud cv --features dev.csv --graph ... --nodes ...`; the
 output is what bench/results/scoring_cv.txt keeps.

@@ -1,9 +1,10 @@
 """Fraud-number detection (诈骗号码识别) and the early-warning rules engine (预警规则).
 
 Model: ``read_features`` / ``read_graph`` load per-number features and the call graph;
-``train`` fits LightGBM with calibration and an F1 threshold (``save_model`` / ``load_model``
-keep it in a directory); ``TrainedModel.score`` gives calibrated probabilities, flags and
-per-feature reasons; ``cross_validate`` compares it with a plain baseline on stratified folds.
+``train`` fits LightGBM and an additive spline model, stacked and calibrated by one logistic
+regression, with an F1 threshold (``save_model`` / ``load_model`` keep it in a directory);
+``TrainedModel.score`` gives calibrated probabilities, flags and per-feature reasons;
+``cross_validate`` compares it with a plain baseline on stratified folds.
 
 Records: ``features_duckdb`` (and ``spark_records.features_spark``) turn raw call, SMS,
 app-traffic and billing records into the same per-number features.

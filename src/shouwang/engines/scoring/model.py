@@ -1,17 +1,25 @@
-"""Training and scoring the fraud-number model: LightGBM, Platt calibration, an F1 threshold.
+"""Training and scoring the fraud-number model: LightGBM and an additive model, stacked and
+calibrated by one logistic regression, with an F1 threshold.
 
 Training (``train``) fits on the rows it is given and nothing else:
 1. features from ``FeatureSpec`` (neighbour-label features read only these rows' labels);
-2. out-of-fold raw scores over the same rows (``inner_folds`` stratified folds) to fit the
-   calibration ``p = sigmoid(slope * log_odds + intercept)`` and pick the threshold that maximises
-   the fraud class's F1 on those out-of-fold probabilities;
-3. the final booster on all rows.
+2. out-of-fold scores of both models over the same rows (``inner_folds`` stratified folds); a
+   logistic regression on them gives ``p = sigmoid(w_b * booster + w_a * additive + c)``, which
+   is the calibration and the stack in one, and the threshold that maximises the fraud class's
+   F1 on those out-of-fold probabilities;
+3. both models refitted on all rows.
 
-Reasons: LightGBM's ``pred_contrib`` gives per-feature SHAP values in the booster's log-odds; they
-plus the bias sum to the raw log-odds exactly. Calibration is one increasing linear map of the
-log-odds, so the calibrated log-odds are ``slope * (bias + sum(contributions)) + intercept``:
-each reason's share of the calibrated log-odds is its contribution times ``slope``, and the
-order of reasons is the same on both scales.
+The raw log-odds are ``booster + additive_weight * additive`` with ``additive_weight = w_a / w_b``
+(booster units), so the calibration keeps its old form ``p = sigmoid(slope * raw + intercept)``
+with ``slope = w_b``. With ``additive=False`` (or if the stack gives either model a weight that
+is not positive) the additive model is left out and this is plain Platt scaling of the booster.
+
+Reasons: LightGBM's ``pred_contrib`` gives per-feature SHAP values in the booster's log-odds; the
+additive model's terms are its exact per-feature contributions. Per feature, the booster's value
+plus ``additive_weight`` times the additive term, with the two biases likewise, sum to the raw
+log-odds exactly. Calibration is one increasing linear map of the raw log-odds, so each reason's
+share of the calibrated log-odds is its contribution times ``slope``, and the order of reasons is
+the same on both scales.
 """
 
 from __future__ import annotations
@@ -26,12 +34,14 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
+from shouwang.engines.scoring.additive import AdditiveModel, fit_additive
 from shouwang.engines.scoring.dataset import CallGraph, FeatureTable
 from shouwang.engines.scoring.errors import InputError
 from shouwang.engines.scoring.features import FeatureSpec
 from shouwang.engines.scoring.metrics import Metrics, best_f1_threshold, measure
 
-MODEL_FORMAT = 1
+# 2: the additive model and its weight; format 1 directories (booster only) still load.
+MODEL_FORMAT = 2
 
 # Chosen on dev.csv cross-validation (docs/scoring.md); small trees and a slow rate generalise
 # better than LightGBM's defaults on 4,000 rows.
@@ -103,7 +113,8 @@ class Scores:
 
 @dataclass
 class TrainedModel:
-    """A booster with its calibration, threshold, feature spec, and the labels it may read."""
+    """A booster and (optionally) an additive model, with the weight that combines them, their
+    calibration, threshold, feature spec, and the labels the features may read."""
 
     booster: Any
     spec: FeatureSpec
@@ -111,6 +122,8 @@ class TrainedModel:
     slope: float
     intercept: float
     threshold: float
+    additive: AdditiveModel | None = None
+    additive_weight: float = 0.0
     known: dict[str, int] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
     version: str = ""
@@ -125,17 +138,31 @@ class TrainedModel:
     def calibrate(self, log_odds: np.ndarray) -> np.ndarray:
         return _sigmoid(self.slope * log_odds + self.intercept)
 
+    def raw_log_odds(self, x: np.ndarray) -> np.ndarray:
+        """The uncalibrated score of feature rows ``x`` (from ``matrix``): what ``calibrate``
+        takes. Online scoring of one number is ``calibrate(raw_log_odds(row))``."""
+        booster = np.asarray(self.booster.predict(x, raw_score=True, num_threads=1))
+        if self.additive is None:
+            return booster
+        return np.asarray(booster + self.additive_weight * self.additive.log_odds(x))
+
+    def _contributions(self, x: np.ndarray) -> np.ndarray:
+        shap = np.asarray(self.booster.predict(x, pred_contrib=True, num_threads=1))
+        if self.additive is None:
+            return shap
+        terms = self.additive.terms(x)
+        bias = np.full((len(x), 1), self.additive.bias)
+        return np.asarray(shap + self.additive_weight * np.hstack([terms, bias]))
+
     def score(
         self, table: FeatureTable, graph: CallGraph | None = None, *, explain: bool = True
     ) -> Scores:
         if self.spec.graph and graph is None:
             raise InputError("needs_graph")
         x = self.matrix(table, graph)
-        log_odds = np.asarray(self.booster.predict(x, raw_score=True))
+        log_odds = self.raw_log_odds(x)
         contributions = (
-            np.asarray(self.booster.predict(x, pred_contrib=True))
-            if explain
-            else np.zeros((len(x), len(self.features) + 1))
+            self._contributions(x) if explain else np.zeros((len(x), len(self.features) + 1))
         )
         probability = self.calibrate(log_odds)
         return Scores(
@@ -150,20 +177,50 @@ class TrainedModel:
         )
 
 
-def _oof_log_odds(
-    x: np.ndarray, y: np.ndarray, names: list[str], folds: int, seed: int, rounds: int
+def _base_scores(
+    x_fit: np.ndarray,
+    y_fit: np.ndarray,
+    x_score: np.ndarray,
+    names: list[str],
+    rounds: int,
+    additive: bool,
 ) -> np.ndarray:
-    out = np.zeros(len(y))
+    """Raw scores of ``x_score`` from models fitted on the ``fit`` rows: one column per model."""
+    columns = [fit_booster(x_fit, y_fit, names, rounds).predict(x_score, raw_score=True)]
+    if additive:
+        columns.append(fit_additive(x_fit, y_fit).log_odds(x_score))
+    return np.column_stack(columns)
+
+
+def _oof_scores(
+    x: np.ndarray,
+    y: np.ndarray,
+    names: list[str],
+    *,
+    folds: int,
+    seed: int,
+    rounds: int,
+    additive: bool,
+) -> np.ndarray:
+    out = np.zeros((len(y), 2 if additive else 1))
     splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
     for fit_rows, held_rows in splitter.split(x, y):
-        booster = fit_booster(x[fit_rows], y[fit_rows], names, rounds)
-        out[held_rows] = booster.predict(x[held_rows], raw_score=True)
+        fit_x, fit_y = x[fit_rows], y[fit_rows]
+        out[held_rows] = _base_scores(fit_x, fit_y, x[held_rows], names, rounds, additive)
     return out
 
 
-def _fit_calibration(log_odds: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    platt = LogisticRegression(C=1e6).fit(log_odds.reshape(-1, 1), y)
-    return float(platt.coef_[0, 0]), float(platt.intercept_[0])
+def _fit_stack(scores: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    """Weights and intercept of the logistic regression on the models' out-of-fold scores; with
+    one column this is Platt scaling. ``C`` is large: two or three parameters on thousands of
+    rows need no penalty."""
+    stack = LogisticRegression(C=1e6).fit(scores, y)
+    return np.asarray(stack.coef_[0]), float(stack.intercept_[0])
+
+
+def _version(booster: Any, additive: AdditiveModel | None) -> str:
+    text = booster.model_to_string() + ("" if additive is None else repr(additive.to_json()))
+    return f"{datetime.now(UTC):%Y%m%d}-{hashlib.sha256(text.encode()).hexdigest()[:10]}"
 
 
 def train(
@@ -174,6 +231,7 @@ def train(
     inner_folds: int = 5,
     seed: int = 0,
     rounds: int = ROUNDS,
+    additive: bool = True,
 ) -> TrainedModel:
     """Fit a model on ``table``'s labelled rows; see the module docstring for the steps."""
     if table.labels is None:
@@ -184,29 +242,34 @@ def train(
     spec = spec or FeatureSpec(table.columns, derived=True, graph=graph is not None)
     known = dict(zip(table.ids, (int(v) for v in y), strict=True)) if spec.graph else {}
     names, x = spec.build(table, graph, known)
-    oof = _oof_log_odds(x, y, names, inner_folds, seed, rounds)
-    slope, intercept = _fit_calibration(oof, y)
-    calibrated = _sigmoid(slope * oof + intercept)
+    oof = _oof_scores(x, y, names, folds=inner_folds, seed=seed, rounds=rounds, additive=additive)
+    weights, intercept = _fit_stack(oof, y)
+    if additive and not (weights > 0).all():
+        # a model the stack weighs against would break the reasons' order: booster alone
+        oof = oof[:, :1]
+        weights, intercept = _fit_stack(oof, y)
+    calibrated = _sigmoid(oof @ weights + intercept)
     threshold = best_f1_threshold(y, calibrated)
     held_out: Metrics = measure(y, calibrated, threshold)
     booster = fit_booster(x, y, names, rounds)
-    text = booster.model_to_string()
-    digest = hashlib.sha256(text.encode()).hexdigest()[:10]
-    now = datetime.now(UTC)
+    final_additive = fit_additive(x, y) if len(weights) == 2 else None
     return TrainedModel(
         booster=booster,
         spec=spec,
         features=names,
-        slope=slope,
+        slope=float(weights[0]),
         intercept=intercept,
         threshold=threshold,
+        additive=final_additive,
+        additive_weight=float(weights[1] / weights[0]) if final_additive is not None else 0.0,
         known=known,
         metrics={
             "rows": len(y),
             "fraud_rows": int(y.sum()),
             "inner_folds": inner_folds,
+            "stack_weights": [round(float(w), 6) for w in weights],
             "out_of_fold": held_out.as_dict(),
         },
-        version=f"{now:%Y%m%d}-{digest}",
-        trained_at=now.isoformat(timespec="seconds"),
+        version=_version(booster, final_additive),
+        trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )

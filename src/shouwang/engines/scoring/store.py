@@ -1,6 +1,9 @@
 """A trained model on disk: ``booster.txt`` (LightGBM's text format), ``model.json`` (format,
-version, feature list, calibration, threshold, training metrics) and, for graph models,
-``known_labels.csv`` (the training labels that neighbour-label features read when scoring)."""
+version, feature list, calibration with the additive model's weight, threshold, training
+metrics), ``additive.json`` (the additive model, when the model has one) and, for graph models,
+``known_labels.csv`` (the training labels that neighbour-label features read when scoring).
+
+Format 1 directories (from before the additive model) load as booster-only models."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from typing import Any
 
 import lightgbm as lgb
 
+from shouwang.engines.scoring.additive import AdditiveModel
 from shouwang.engines.scoring.errors import ModelDirError
 from shouwang.engines.scoring.features import FeatureSpec
 from shouwang.engines.scoring.model import MODEL_FORMAT, TrainedModel
@@ -18,6 +22,8 @@ from shouwang.engines.scoring.model import MODEL_FORMAT, TrainedModel
 BOOSTER = "booster.txt"
 META = "model.json"
 KNOWN = "known_labels.csv"
+ADDITIVE = "additive.json"
+READABLE_FORMATS = (1, MODEL_FORMAT)
 
 
 def save(model: TrainedModel, directory: str | Path) -> Path:
@@ -32,11 +38,18 @@ def save(model: TrainedModel, directory: str | Path) -> Path:
         "derived_features": model.spec.derived,
         "graph_features": model.spec.graph,
         "features": model.features,
-        "calibration": {"slope": model.slope, "intercept": model.intercept},
+        "calibration": {
+            "slope": model.slope,
+            "intercept": model.intercept,
+            "additive_weight": model.additive_weight,
+        },
+        "additive": model.additive is not None,
         "threshold": model.threshold,
         "metrics": model.metrics,
     }
     (target / META).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+    if model.additive is not None:
+        (target / ADDITIVE).write_text(json.dumps(model.additive.to_json()) + "\n")
     if model.spec.graph:
         with (target / KNOWN).open("w", newline="") as out:
             writer = csv.writer(out)
@@ -54,7 +67,7 @@ def load(directory: str | Path) -> TrainedModel:
         meta = json.loads((source / META).read_text())
     except (OSError, ValueError) as exc:
         raise ModelDirError("unreadable", f"{source / META}: {exc}") from None
-    if meta.get("format") != MODEL_FORMAT:
+    if meta.get("format") not in READABLE_FORMATS:
         raise ModelDirError("unsupported_format", str(source / META))
     spec = FeatureSpec(
         tuple(meta["raw_features"]), bool(meta["derived_features"]), bool(meta["graph_features"])
@@ -65,6 +78,7 @@ def load(directory: str | Path) -> TrainedModel:
             raise ModelDirError("missing_file", str(source / KNOWN))
         with (source / KNOWN).open(newline="") as handle:
             known = {row["phone_no_m"]: int(row["label"]) for row in csv.DictReader(handle)}
+    additive = _load_additive(source) if meta.get("additive") else None
     try:
         booster = lgb.Booster(model_file=str(source / BOOSTER))
     except lgb.basic.LightGBMError as exc:
@@ -76,8 +90,20 @@ def load(directory: str | Path) -> TrainedModel:
         slope=float(meta["calibration"]["slope"]),
         intercept=float(meta["calibration"]["intercept"]),
         threshold=float(meta["threshold"]),
+        additive=additive,
+        additive_weight=float(meta["calibration"].get("additive_weight", 0.0)),
         known=known,
         metrics=dict(meta["metrics"]),
         version=str(meta["version"]),
         trained_at=str(meta["trained_at"]),
     )
+
+
+def _load_additive(source: Path) -> AdditiveModel:
+    path = source / ADDITIVE
+    if not path.is_file():
+        raise ModelDirError("missing_file", str(path))
+    try:
+        return AdditiveModel.from_json(json.loads(path.read_text()))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelDirError("unreadable", f"{path}: {exc}") from None

@@ -2,6 +2,7 @@ import numpy as np
 
 from shouwang.engines.scoring.cv import (
     BASELINE,
+    BOOSTER_ONLY,
     WITH_GRAPH,
     WITHOUT_GRAPH,
     cross_validate,
@@ -15,11 +16,14 @@ def test_every_variant_runs_on_the_same_folds_and_the_table_shows_the_spread():
     table = slice_table(240, seed=11)
     results = cross_validate(table, graph(), folds=3, inner_folds=3, seed=1, rounds=25)
     assert [(r.variant, r.fold) for r in results] == [
-        (variant, fold) for fold in (1, 2, 3) for variant in (BASELINE, WITHOUT_GRAPH, WITH_GRAPH)
+        (variant, fold)
+        for fold in (1, 2, 3)
+        for variant in (BASELINE, BOOSTER_ONLY, WITHOUT_GRAPH, WITH_GRAPH)
     ]
     assert all(0.5 < r.metrics.auc <= 1.0 for r in results)
     text = summary_table(results)
-    assert text.count("mean ± sd over 3 folds") == 3
+    assert text.count("mean ± sd over 3 folds") == 4
+    assert f"{WITHOUT_GRAPH} minus {BOOSTER_ONLY}, paired by fold" in text
 
 
 def test_the_validation_fold_labels_do_not_change_its_scores():

@@ -1,3 +1,5 @@
+import json
+
 import numpy as np
 import pytest
 
@@ -23,6 +25,17 @@ def test_contributions_and_bias_sum_to_the_raw_log_odds(trained):
     scores = model.score(held, call_graph)
     assert scores.contributions.shape == (len(held.ids), len(model.features) + 1)
     np.testing.assert_allclose(scores.contributions.sum(axis=1), scores.log_odds, atol=1e-9)
+
+
+def test_the_model_stacks_the_booster_and_the_additive_model(trained):
+    model, held, call_graph = trained
+    assert model.additive is not None and model.additive_weight > 0
+    x = model.matrix(held, call_graph)
+    booster = model.booster.predict(x, raw_score=True)
+    np.testing.assert_allclose(
+        model.raw_log_odds(x), booster + model.additive_weight * model.additive.log_odds(x)
+    )
+    np.testing.assert_allclose(model.score(held, call_graph).log_odds, model.raw_log_odds(x))
 
 
 def test_the_probability_is_the_calibrated_log_odds(trained):
@@ -64,6 +77,32 @@ def test_the_model_directory_round_trip_scores_the_same(trained, tmp_path):
     np.testing.assert_allclose(
         again.score(held, call_graph).probability, model.score(held, call_graph).probability
     )
+
+
+def test_a_booster_only_directory_of_the_first_format_still_loads(trained, tmp_path):
+    _, held, call_graph = trained
+    fitting = slice_table(300, seed=8)
+    model = train(fitting, call_graph, inner_folds=3, rounds=40, additive=False)
+    assert model.additive is None and model.additive_weight == 0.0
+    target = save(model, tmp_path / "old")
+    meta = json.loads((target / "model.json").read_text())
+    meta["format"] = 1
+    del meta["additive"], meta["calibration"]["additive_weight"]
+    (target / "model.json").write_text(json.dumps(meta))
+    again = load(target)
+    assert again.additive is None
+    np.testing.assert_allclose(
+        again.score(held, call_graph).probability, model.score(held, call_graph).probability
+    )
+
+
+def test_a_stacked_model_without_its_additive_file_is_a_clear_error(trained, tmp_path):
+    model, _, _ = trained
+    target = save(model, tmp_path / "model")
+    (target / "additive.json").unlink()
+    with pytest.raises(ModelDirError) as caught:
+        load(target)
+    assert caught.value.problem == "missing_file"
 
 
 def test_the_metrics_of_training_are_out_of_fold(trained):
