@@ -134,14 +134,12 @@ def feature_store(model: Any, table: FeatureTable, graph: Any) -> dict[str, np.n
 
 
 def online_scorer(model: Any, store: dict[str, np.ndarray]) -> Callable[[str], float | None]:
-    booster = model.booster
-
     def score(number: str) -> float | None:
         row = store.get(number)
         if row is None:
             return None
-        log_odds = booster.predict(row, raw_score=True, num_threads=1)
-        return float(model.calibrate(np.asarray(log_odds))[0])
+        # The whole model (boosted trees and the additive part), calibrated: what a score is.
+        return float(model.calibrate(model.raw_log_odds(row))[0])
 
     return score
 
