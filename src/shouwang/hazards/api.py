@@ -4,7 +4,7 @@ and returns a schema. Errors become responses in `config.api`."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -22,7 +22,6 @@ from shouwang.cases.actions import (
     do_submit_case,
     do_verify_case,
 )
-from shouwang.cases.choices import EvidenceStage
 from shouwang.cases.schemas import EvidenceOut, as_file_error
 from shouwang.common.api import PageIn, api_user, responses
 from shouwang.common.paging import capped_count
@@ -78,6 +77,11 @@ def _unit(code: str, field: str) -> Unit:
     if unit is None:
         raise ValidationError({field: _("未知的单位代码:%(code)s") % {"code": code}})
     return unit
+
+
+# The stages a hazard's evidence takes (HAZARD_KIND.evidence_steps); a fraud report's materials
+# have their own endpoint.
+HazardEvidenceStage = Literal["before", "after", "verification"]
 
 
 def _visible[T: Any](queryset: QuerySet[T], pk: int | None, field: str) -> T | None:
@@ -368,7 +372,7 @@ def cancel_hazard(request: HttpRequest, hazard_id: int, payload: CancelIn) -> Ha
 def add_evidence(
     request: HttpRequest,
     hazard_id: int,
-    stage: Form[EvidenceStage],
+    stage: Form[HazardEvidenceStage],
     file: File[UploadedFile],
 ) -> Status[EvidenceOut]:
     """A JPEG or PNG photo or a PDF, at most 10 MB by default: `before` (as found), `after`
