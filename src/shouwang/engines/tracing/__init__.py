@@ -2,9 +2,10 @@
 
 ``trace(transactions, starts, rule="fifo", max_hops=6, window=timedelta(hours=72))`` follows
 victim money forward in time through a transactions table and returns the flows, the accounts
-that hold the money (the freeze list) and the cash-outs. ``Ledger`` keeps a table loaded in
-DuckDB for many traces; ``read_statement`` turns a bank statement (银行流水) into rows of the
-transactions table. See docs/tracing.md.
+that hold the money (the freeze list) and the cash-outs. Rules: ``fifo``, ``haircut``,
+``poison`` and ``match`` (amount matching, limits in ``MatchLimits``). ``Ledger`` keeps a
+table loaded in DuckDB for many traces; ``read_statement`` turns a bank statement (银行流水)
+into rows of the transactions table. See docs/tracing.md.
 """
 
 from shouwang.engines.tracing.engine import trace
@@ -16,6 +17,7 @@ from shouwang.engines.tracing.model import (
     CashOut,
     Flow,
     Holding,
+    MatchLimits,
     Rule,
     Start,
     TraceResult,
@@ -38,6 +40,7 @@ __all__ = [
     "Holding",
     "Ledger",
     "MappingError",
+    "MatchLimits",
     "ParameterError",
     "Rule",
     "Start",

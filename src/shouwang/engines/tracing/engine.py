@@ -11,12 +11,14 @@ from shouwang.engines.tracing.attribute import ORDER, Attribution, Row, Seed, at
 from shouwang.engines.tracing.duckdb_source import DuckDBSelector, TransactionSource
 from shouwang.engines.tracing.errors import ParameterError
 from shouwang.engines.tracing.ledger import Ledger
+from shouwang.engines.tracing.matching import MatchContext
 from shouwang.engines.tracing.model import (
     RULES,
     Backend,
     CashOut,
     Flow,
     Holding,
+    MatchLimits,
     Rule,
     Start,
     TraceResult,
@@ -43,6 +45,7 @@ def trace(
     min_amount: float = 1.0,
     lookback: timedelta = timedelta(0),
     spark: Any = None,
+    match: MatchLimits | None = None,
 ) -> TraceResult:
     """Follow victim money from ``starts`` through ``transactions``.
 
@@ -54,12 +57,53 @@ def trace(
     held there); poison follows every amount. ``lookback``: how long before the earliest start
     the accounts' transactions are read to know what they held when the money arrived; with
     none, an account is taken to hold nothing but what it received since (the assumption that
-    follows the money furthest).
+    follows the money furthest). ``match``: the limits of the match rule (``MatchLimits()``
+    when None); the other rules ignore it.
     """
     start_list = [starts] if isinstance(starts, Start) else list(starts)
+    limits = (match or MatchLimits()) if rule == "match" else None
     _check(start_list, rule, max_hops, window, min_amount, lookback)
+    _check_match(limits)
     selector = _selector(transactions, backend, spark)
-    return trace_with(selector, start_list, rule, max_hops, window, min_amount, lookback)
+    return trace_with(selector, start_list, rule, max_hops, window, min_amount, lookback, limits)
+
+
+class _Candidates:
+    """The rows selected so far, in replay order, and from when each account's are complete."""
+
+    def __init__(self, selector: Selector, end: int) -> None:
+        self.selector = selector
+        self.end = end
+        self.by_id: dict[Any, Row] = {}
+        self.rows: list[Row] = []
+        self.coverage: dict[str, int] = {}  # account -> every transaction from then on is here
+        self.rounds = 0
+
+    def add_seed(self, row: Row) -> None:
+        self.by_id[row.txn_id] = row
+        self.rows.append(row)
+
+    def missing(self, wanted: dict[str, int]) -> dict[str, int]:
+        return {a: t for a, t in wanted.items() if self.coverage.get(a, t + 1) > t}
+
+    def fetch(self, wanted: dict[str, int]) -> None:
+        """Every transaction, up to the end of the window, of the accounts in ``wanted`` from
+        the time given on (one selection for all of them, from the earliest)."""
+        missing = self.missing(wanted)
+        if not missing:
+            return
+        start = min(missing.values())
+        added = []
+        for row in self.selector.fetch(sorted(missing), start, self.end):
+            if row.txn_id not in self.by_id:
+                self.by_id[row.txn_id] = row
+                added.append(row)
+        for account in missing:
+            self.coverage[account] = min(self.coverage.get(account, start), start)
+        self.rounds += 1
+        # two sorted runs: the sort merges them in linear time
+        self.rows.extend(sorted(added, key=ORDER))
+        self.rows.sort(key=ORDER)
 
 
 def trace_with(
@@ -70,49 +114,50 @@ def trace_with(
     window: timedelta,
     min_amount: float,
     lookback: timedelta,
+    match: MatchLimits | None = None,
 ) -> TraceResult:
-    """``trace`` on a given selector: the benchmark runs its baselines through this."""
+    """``trace`` on a given selector: the benchmark runs its baselines through this.
+
+    ``match``: the limits of the match rule, None under the other rules."""
     begin = min(to_micros(s.time) for s in start_list)
     end = begin + window // timedelta(microseconds=1)
-
-    seeds: list[Seed] = []
-    candidates: dict[Any, Row] = {}
-    for s in start_list:
-        row = selector.find_seed(s.account, s.amount, to_micros(s.time))
-        if row is not None and row.txn_id not in candidates:
-            candidates[row.txn_id] = row
-            seeds.append(Seed(s.account, s.amount, row.time, row.txn_id))
-        else:
-            seeds.append(Seed(s.account, s.amount, to_micros(s.time)))
+    candidates = _Candidates(selector, end)
+    seeds = _seeds(selector, start_list, candidates)
 
     # An account's history is read from ``lookback`` before the money first reached it.
     span = lookback // timedelta(microseconds=1)
     since: dict[str, int] = {}
     for seed in seeds:
         since[seed.account] = min(since.get(seed.account, seed.time), seed.time) - span
-    fetched: set[str] = set()
-    rows = sorted(candidates.values(), key=ORDER)
-    rounds = 0
+    if rule == "match":
+        match = match or MatchLimits()
+    context = MatchContext(match, candidates.coverage) if match is not None else None
+    to_inspect: dict[str, int] = {}
     while True:
-        new = sorted(a for a in since if a not in fetched)
-        if new:
-            rounds += 1
-            added = []
-            for row in selector.fetch(new, min(since[a] for a in new), end):
-                if row.txn_id not in candidates:
-                    candidates[row.txn_id] = row
-                    added.append(row)
-            fetched.update(new)
-            # two sorted runs: the sort merges them in linear time
-            rows.extend(sorted(added, key=ORDER))
-            rows.sort(key=ORDER)
-        result = attribute(rows, seeds, since, rule, max_hops, min_amount)
+        candidates.fetch(since)
+        candidates.fetch(to_inspect)
+        result = attribute(candidates.rows, seeds, since, rule, max_hops, min_amount, context)
         grown = {a: t - span for a, t in result.to_follow.items() if a not in since}
-        if not grown:
+        to_inspect = result.to_inspect
+        if not grown and not candidates.missing(to_inspect):
             break
         since.update(grown)
-    stats = TraceStats(rounds, len(candidates), len(fetched))
-    return _result(start_list, rule, max_hops, window, min_amount, result, stats)
+    stats = TraceStats(candidates.rounds, len(candidates.by_id), len(candidates.coverage))
+    return _result(start_list, rule, max_hops, window, min_amount, result, stats, match)
+
+
+def _seeds(selector: Selector, start_list: list[Start], candidates: _Candidates) -> list[Seed]:
+    """The starts as seeds: the victim's payment when the table holds it, else placed money."""
+    seeds: list[Seed] = []
+    for s in start_list:
+        row = selector.find_seed(s.account, s.amount, to_micros(s.time))
+        if row is not None and row.txn_id not in candidates.by_id:
+            candidates.add_seed(row)
+            seeds.append(Seed(s.account, s.amount, row.time, row.txn_id))
+        else:
+            seeds.append(Seed(s.account, s.amount, to_micros(s.time)))
+    candidates.rows.sort(key=ORDER)
+    return seeds
 
 
 def _check(
@@ -142,6 +187,19 @@ def _check(
         raise ParameterError("min_amount", min_amount)
 
 
+def _check_match(limits: MatchLimits | None) -> None:
+    if limits is None:
+        return
+    if not (math.isfinite(limits.fee) and 0 <= limits.fee < 1):
+        raise ParameterError("match_fee", limits.fee)
+    if limits.within <= timedelta(0):
+        raise ParameterError("match_within", limits.within)
+    if limits.skips < 0:
+        raise ParameterError("match_skips", limits.skips)
+    if limits.busy < 1:
+        raise ParameterError("match_busy", limits.busy)
+
+
 def _selector(transactions: Any, backend: str, spark: Any) -> Selector:
     if backend == "duckdb":
         if isinstance(transactions, Ledger):
@@ -162,6 +220,7 @@ def _result(
     min_amount: float,
     result: Attribution,
     stats: TraceStats,
+    match: MatchLimits | None,
 ) -> TraceResult:
     flows = tuple(
         Flow(
@@ -208,4 +267,5 @@ def _result(
         cash_outs=cash_outs,
         beyond_limits=result.beyond_limits,
         stats=stats,
+        match=match,
     )

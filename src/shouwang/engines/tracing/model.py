@@ -10,8 +10,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-Rule = Literal["fifo", "haircut", "poison"]
-RULES: tuple[Rule, ...] = ("fifo", "haircut", "poison")
+Rule = Literal["fifo", "haircut", "poison", "match"]
+RULES: tuple[Rule, ...] = ("fifo", "haircut", "poison", "match")
 
 Backend = Literal["duckdb", "spark"]
 
@@ -24,6 +24,27 @@ CASH_OUT_CHANNELS: frozenset[str] = frozenset({"atm", "merchant", "crypto"})
 # freeze request for the receiving account goes to.
 REQUIRED_COLUMNS: tuple[str, ...] = ("txn_id", "from_account", "to_account", "amount", "time")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("channel", "bank")
+
+
+@dataclass(frozen=True)
+class MatchLimits:
+    """How the ``match`` rule (金额匹配) pairs money in with money out of an account.
+
+    An account that receives payments and soon pays about the same total out passes that money
+    through: at most ``fee`` (a fraction) less, at most a cent per payment more (rounding),
+    everything within ``within`` of the first payment in. ``skips`` other payments of the
+    account may fall between them (its ordinary business); an account with more than ``busy``
+    payments in one direction in that time is not matched (FIFO): too many combinations to
+    tell one apart. With ``counterparties`` the trace also reads the statements of the
+    accounts' counterparties, to prefer payments that are passed on (layering) over ordinary
+    ones that happen to add up as well; without, amounts alone decide.
+    """
+
+    fee: float = 0.03
+    within: timedelta = timedelta(hours=72)
+    skips: int = 2
+    busy: int = 32
+    counterparties: bool = True
 
 
 @dataclass(frozen=True)
@@ -93,8 +114,9 @@ class TraceStats:
 class TraceResult:
     """Flows, the freeze list (``holdings``, largest first) and cash-outs of one trace.
 
-    Under FIFO and haircut the victim money is conserved: the starts' total equals held plus
-    cashed out plus ``beyond_limits`` (money that left accounts at the hop limit, not followed).
+    Under FIFO, haircut and match the victim money is conserved: the starts' total equals held
+    plus cashed out plus ``beyond_limits`` (money that left accounts at the hop limit, not
+    followed).
     Under poison every amount is the whole transaction, so nothing is conserved.
     """
 
@@ -108,6 +130,7 @@ class TraceResult:
     cash_outs: tuple[CashOut, ...]
     beyond_limits: float
     stats: TraceStats = field(compare=False)
+    match: MatchLimits | None = None  # the limits of the ``match`` rule, None under the others
 
     def accounts(self) -> set[str]:
         """Every account the victim money reached, the start accounts included."""
@@ -119,6 +142,8 @@ class TraceResult:
         """A JSON-ready dict: times as ISO 8601, the window in seconds."""
         data = asdict(self)
         data["window"] = self.window.total_seconds()
+        if self.match is not None:
+            data["match"]["within"] = self.match.within.total_seconds()
         for item in [*data["starts"], *data["flows"], *data["cash_outs"]]:
             item["time"] = item["time"].isoformat()
         return data

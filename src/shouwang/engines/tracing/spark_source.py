@@ -15,9 +15,9 @@ from typing import Any
 import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 
-from shouwang.engines.tracing.attribute import Row
 from shouwang.engines.tracing.errors import TransactionsError
 from shouwang.engines.tracing.model import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from shouwang.engines.tracing.rows import Row
 from shouwang.engines.tracing.timeconv import from_micros
 
 _COLUMNS = (

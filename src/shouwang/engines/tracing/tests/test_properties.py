@@ -1,4 +1,4 @@
-"""Properties that hold on any table: conservation, time order, poison covers FIFO."""
+"""Properties that hold on any table: conservation, time order, poison covers FIFO and match."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shouwang.engines.tracing import Start, TraceResult, trace
+from shouwang.engines.tracing import MatchLimits, Start, TraceResult, trace
 from shouwang.engines.tracing.tests.tables import at
 
 ACCOUNTS = ["A", "B", "C", "D", "E", "F"]
@@ -33,6 +33,13 @@ starts = st.lists(
 )
 hops = st.integers(1, 4)
 lookbacks = st.sampled_from([0, 10])  # minutes of history read before the money arrives
+# a 50% fee lets many sums match, so that pools, fees and the FIFO fallback all get exercised
+match_limits = st.builds(
+    MatchLimits,
+    fee=st.sampled_from([0.03, 0.5]),
+    within=st.sampled_from([timedelta(minutes=10), timedelta(minutes=30)]),
+    skips=st.sampled_from([0, 2]),
+)
 
 
 def to_table(drawn: Any) -> Any:
@@ -48,7 +55,14 @@ def to_table(drawn: Any) -> Any:
     )
 
 
-def run(drawn: Any, drawn_starts: Any, rule: Any, max_hops: int, lookback: int = 0) -> TraceResult:
+def run(
+    drawn: Any,
+    drawn_starts: Any,
+    rule: Any,
+    max_hops: int,
+    lookback: int = 0,
+    match: MatchLimits | None = None,
+) -> TraceResult:
     return trace(
         to_table(drawn),
         [Start(a, float(x), at(m)) for a, x, m in drawn_starts],
@@ -57,6 +71,7 @@ def run(drawn: Any, drawn_starts: Any, rule: Any, max_hops: int, lookback: int =
         window=timedelta(hours=1),
         min_amount=0.0,
         lookback=timedelta(minutes=lookback),
+        match=match,
     )
 
 
@@ -64,9 +79,9 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 
 
 @SETTINGS
-@given(rows, starts, hops, st.sampled_from(["fifo", "haircut"]), lookbacks)
-def test_victim_money_is_conserved(drawn, drawn_starts, max_hops, rule, lookback):
-    result = run(drawn, drawn_starts, rule, max_hops, lookback)
+@given(rows, starts, hops, st.sampled_from(["fifo", "haircut", "match"]), lookbacks, match_limits)
+def test_victim_money_is_conserved(drawn, drawn_starts, max_hops, rule, lookback, limits):
+    result = run(drawn, drawn_starts, rule, max_hops, lookback, limits)
     total = sum(float(x) for _, x, _ in drawn_starts)
     accounted = (
         sum(h.amount for h in result.holdings)
@@ -79,9 +94,9 @@ def test_victim_money_is_conserved(drawn, drawn_starts, max_hops, rule, lookback
 
 
 @SETTINGS
-@given(rows, starts, hops, st.sampled_from(["fifo", "haircut", "poison"]))
-def test_no_hop_goes_back_in_time(drawn, drawn_starts, max_hops, rule):
-    result = run(drawn, drawn_starts, rule, max_hops)
+@given(rows, starts, hops, st.sampled_from(["fifo", "haircut", "poison", "match"]), match_limits)
+def test_no_hop_goes_back_in_time(drawn, drawn_starts, max_hops, rule, limits):
+    result = run(drawn, drawn_starts, rule, max_hops, match=limits)
     arrivals: dict[str, list[tuple[Any, int]]] = {}
     for s in result.starts:
         arrivals.setdefault(s.account, []).append((s.time, 0))
@@ -104,3 +119,14 @@ def test_poison_reaches_every_account_fifo_reaches(drawn, drawn_starts, max_hops
     poison = run(drawn, drawn_starts, "poison", max_hops, lookback)
     assert fifo.accounts() <= poison.accounts()
     assert {f.txn_id for f in fifo.flows} <= {f.txn_id for f in poison.flows}
+
+
+@SETTINGS
+@given(rows, starts, hops, lookbacks, match_limits)
+def test_poison_reaches_every_account_match_reaches(
+    drawn, drawn_starts, max_hops, lookback, limits
+):
+    matched = run(drawn, drawn_starts, "match", max_hops, lookback, limits)
+    poison = run(drawn, drawn_starts, "poison", max_hops, lookback)
+    assert matched.accounts() <= poison.accounts()
+    assert {f.txn_id for f in matched.flows} <= {f.txn_id for f in poison.flows}

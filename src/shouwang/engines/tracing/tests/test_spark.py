@@ -9,7 +9,7 @@ import duckdb
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import pytest
 
-from shouwang.engines.tracing import Start, trace
+from shouwang.engines.tracing import MatchLimits, Start, trace
 from shouwang.engines.tracing.tests.tables import data_dir
 
 EDGES = data_dir() / "amlsim" / "edges.csv"
@@ -30,9 +30,10 @@ def test_spark_and_duckdb_return_the_same_flows(tmp_path):
     pq.write_table(rows, tmp_path / "rows.parquet")  # Spark reads files faster than Arrow
     start = Start("112", 574.27, rows["time"][0].as_py().replace(day=2))
     spark = local_session()
-    # Spark answers each round in seconds, not milliseconds: two rules, three hops
-    for rule in ("fifo", "haircut"):
+    # Spark answers each round in seconds, not milliseconds: three rules, three hops
+    for rule in ("fifo", "haircut", "match"):
         limits: dict[str, Any] = {"rule": rule, "max_hops": 3, "window": timedelta(days=6)}
+        limits["match"] = MatchLimits(within=timedelta(days=5))  # ignored by fifo and haircut
         on_duckdb = trace(rows, start, **limits)
         on_spark = trace(tmp_path / "rows.parquet", start, backend="spark", spark=spark, **limits)
         assert len(on_duckdb.flows) > 3
