@@ -160,6 +160,16 @@ def test_window_and_rule_change_the_answer(cast, imported):
     assert {h["account"] for h in short.result["holdings"]} == {MULE_1, MULE_2, CARD_1}
     poison = run(cast, imported, rule="poison")
     assert poison.result["rule"] == "poison" and len(poison.result["flows"]) >= 4
+    match = run(cast, imported, rule="match")
+    assert match.result["rule"] == "match" and match.rule == "match"
+    # Amount matching keeps the money conserved: what the accounts hold and what was cashed
+    # out add up to no more than the victim paid.
+    held = sum(h["amount"] for h in match.result["holdings"])
+    cashed = sum(c["amount"] for c in match.result["cash_outs"])
+    fifo = run(cast, imported, rule="fifo")
+    paid = sum(h["amount"] for h in fifo.result["holdings"])
+    paid += sum(c["amount"] for c in fifo.result["cash_outs"])
+    assert 0 < held + cashed <= paid + 0.01
 
 
 @pytest.mark.parametrize(
