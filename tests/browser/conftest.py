@@ -75,7 +75,13 @@ def log_in(
         contexts.append(context)
         page = context.new_page()
         name = user.username
-        page.on("pageerror", lambda exc: page_errors.append(f"{name}: {exc}"))
+        # The page's address and the script's stack make a rare error traceable from CI's log.
+        page.on(
+            "pageerror",
+            lambda exc: page_errors.append(
+                f"{name} at {page.url}: {exc} | {exc.stack or ''}"[:2000]
+            ),
+        )
         page.on(
             "response",
             lambda r: (
