@@ -29,7 +29,7 @@ payments skipped, then the closest fit.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -214,6 +214,92 @@ def best_episode(
 
 def passes_through(window: Sequence[Row], account: str, anchor: int, limits: MatchLimits) -> bool:
     """Whether some episode of ``account`` contains ``window[anchor]``: the account passes that
-    payment on (a payment in) or paid it out of money it had just received (a payment out)."""
+    payment on (a payment in) or paid it out of money it had just received (a payment out).
+
+    The same answer as looking for one pair of ``_pairs``, without listing every run of
+    payments out: for each run in and each stretch of payments out after it, the payments to
+    leave out of the stretch are searched by their amounts (``_leave_outs``). Counterparties
+    are asked this for every payment the trace meets, and a busy one has a few payments in and
+    dozens out, whose runs with two left out number in the hundreds of thousands."""
     no_flags = [False] * len(window)
-    return next(_pairs(window, account, anchor, limits, no_flags), None) is not None
+    ins, outs = _sides(window, account, no_flags)
+    if not ins or not outs or len(ins) > limits.busy or len(outs) > limits.busy:
+        return False
+    within = limits.within // _MICROSECOND
+    anchor_in = ins.positions.index(anchor) if anchor in ins.positions else None
+    anchor_out = outs.positions.index(anchor) if anchor in outs.positions else None
+    if anchor_in is None and anchor_out is None:
+        return False
+    for run_in in ins.runs(anchor_in, within, limits.skips):
+        if _fits_out(outs, ins, run_in, anchor_out, within, limits):
+            return True
+    return False
+
+
+def _fits_out(
+    outs: _Side, ins: _Side, run_in: _Run, anchor: int | None, within: int, limits: MatchLimits
+) -> bool:
+    """Whether a run of ``outs`` (containing ``anchor`` when given) pairs with ``run_in`` under
+    the conditions of ``_pairs``, checked with the same arithmetic."""
+    last_in = ins.positions[run_in.last]
+    start = ins.times[run_in.first]
+    skips = limits.skips - len(run_in.skipped)
+    low = (1.0 - limits.fee) * run_in.total
+    firsts = range(bisect_right(outs.positions, last_in), len(outs))
+    for first in firsts:
+        if anchor is not None and first > anchor:
+            break
+        whole = 0.0
+        for last in range(first, len(outs)):
+            if outs.times[last] - start > within:
+                break
+            whole += outs.amounts[last]
+            if anchor is not None and last < anchor:
+                continue
+            inner = [i for i in range(first + 1, last) if i != anchor]
+            count = last - first + 1
+            # what to leave out: at most the whole less the low end, at least the whole less
+            # the high end (a cent more per payment kept); a margin for rounding, then exact
+            most = whole - low + _MARGIN
+            least = whole - run_in.total - CENT * (run_in.count + count) - _MARGIN
+            for left_out in _leave_outs(outs.amounts, inner, skips, least, most):
+                total = sum(outs.amounts[i] for i in range(first, last + 1))
+                for i in sorted(left_out):
+                    total -= outs.amounts[i]
+                kept = count - len(left_out)
+                if low <= total <= run_in.total + CENT * (run_in.count + kept):
+                    return True
+    return False
+
+
+# Sums are compared exactly once a candidate is found; the search itself allows this much more.
+_MARGIN = 1e-6
+
+
+def _leave_outs(
+    amounts: Sequence[float], inner: list[int], skips: int, least: float, most: float
+) -> Iterator[tuple[int, ...]]:
+    """Sets of at most ``skips`` of ``inner`` whose amounts sum to between ``least`` and
+    ``most``, where each one left out raises ``least`` by a cent (one payment fewer to round).
+
+    Largest first, so that a set is abandoned as soon as even its largest completion is too
+    small. Amounts are never negative in a payment table; should one be, every set is tried."""
+    order = sorted(inner, key=lambda i: -amounts[i])
+    values = [amounts[i] for i in order]
+    prune = not values or values[-1] >= 0.0
+
+    def search(begin: int, left: int, least: float, most: float) -> Iterator[tuple[int, ...]]:
+        if least <= 0.0 <= most:
+            yield ()
+        if left == 0:
+            return
+        for k in range(begin, len(values)):
+            value = values[k]
+            if prune and value + sum(values[k + 1 : k + left]) < least + CENT:
+                return  # neither this one nor any smaller one, with the next largest, is enough
+            if prune and value > most:
+                continue
+            for rest in search(k + 1, left - 1, least - value + CENT, most - value):
+                yield (order[k], *rest)
+
+    return search(0, skips, least, most)
