@@ -19,7 +19,7 @@ import argparse
 import statistics
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from shouwang.engines.tracing import Ledger, Start  # noqa: E402
+from shouwang.engines.tracing import Ledger, MatchLimits, Start  # noqa: E402
 from shouwang.engines.tracing.attribute import Row  # noqa: E402
 from shouwang.engines.tracing.engine import trace_with  # noqa: E402
 from shouwang.engines.tracing.timeconv import to_micros  # noqa: E402
@@ -276,10 +276,8 @@ class NetworkXSelector:
 # --- AMLSim ground truth, all rules ----------------------------------------------------------
 
 
-def amlsim_report() -> None:
-    """The AMLSim table of docs/tracing.md: recall, cash-outs and amount error per rule."""
-    from shouwang.engines.tracing import trace
-    from shouwang.engines.tracing.tests.test_amlsim import EDGES, LIMITS, chains, check, ledger
+def amlsim_edges() -> duckdb.DuckDBPyConnection:
+    from shouwang.engines.tracing.tests.test_amlsim import EDGES
 
     edges = duckdb.connect()
     edges.execute(
@@ -288,25 +286,133 @@ def amlsim_report() -> None:
             TIMESTAMP '2017-01-01' + to_days(CAST(step AS INT)) AS t
         FROM read_csv('{EDGES}', header = true)"""  # noqa: S608
     )
-    print("\n== AMLSim: 50 sources, 12 hops, 30 days, 3-day look-back")
+    return edges
+
+
+def amlsim_row(label: str, book: Any, starts: list[Any], rule: str, match: Any = None) -> None:
+    """One line of the AMLSim table: the 50 traces of ``starts`` under one rule."""
+    from shouwang.engines.tracing import trace
+    from shouwang.engines.tracing.tests.test_amlsim import LIMITS, check
+
+    began = time.perf_counter()
+    results = [
+        check(trace(book, start, rule, match=match, **LIMITS), txns, truth)  # type: ignore[arg-type]
+        for start, txns, truth in starts
+    ]
+    per_trace = (time.perf_counter() - began) / len(starts)
+    recalls = [r for r, _, _ in results]
+    errors = [e for _, _, e in results]
+    found = sum(1 for _, f, _ in results if f)
     print(
-        f"{'table':<22}{'rule':<9}{'recall min':>11}{'median':>8}{'cash-outs':>11}"
-        f"{'amount error max':>18}{'median':>8}"
+        f"{label:<40}{min(recalls):>8.1%}{statistics.median(recalls):>8.1%}"
+        f"{found:>7}/{len(results)}{max(errors):>11.2%}{statistics.median(errors):>11.4%}"
+        f"{per_trace:>8.2f}"
     )
+
+
+def reordered(
+    edges: duckdb.DuckDBPyConnection, seed: int, spread: bool
+) -> tuple[Any, dict[int, int], dict[int, datetime]]:
+    """The whole file with each day's ordinary payments at random places among that day's
+    laundering ones (whose order is kept). The engine applies payments of one time in
+    ``txn_id`` order, and the file's ids put a day's laundering payments before its ordinary
+    ones; here the ids are renumbered in the new order, and with ``spread`` the payments are
+    also spread over the day (seconds) instead of all at midnight. Returns the table, each
+    payment's new id and its new time."""
+    import random
+
+    import pyarrow as pa
+
+    rows = edges.execute("SELECT id, src, dst, amount, alertid, t FROM e ORDER BY t, id").fetchall()
+    rng = random.Random(seed)
+    by_day: dict[datetime, list[Any]] = {}
+    for row in rows:
+        by_day.setdefault(row[5], []).append(row)
+    renamed: dict[int, int] = {}
+    moved: dict[int, datetime] = {}
+    for number, (day, day_rows) in enumerate(by_day.items()):
+        laundering = [r for r in day_rows if r[4] > 0]
+        ordinary = [r for r in day_rows if r[4] == 0]
+        rng.shuffle(ordinary)
+        slots = set(rng.sample(range(len(day_rows)), len(laundering)))
+        in_order, others = iter(laundering), iter(ordinary)
+        for place in range(len(day_rows)):
+            row = next(in_order) if place in slots else next(others)
+            renamed[row[0]] = number * 100_000 + place
+            moved[row[0]] = day + timedelta(days=place / len(day_rows) if spread else 0)
+    table = pa.table(
+        {
+            "txn_id": [renamed[r[0]] for r in rows],
+            "from_account": [r[1] for r in rows],
+            "to_account": [r[2] for r in rows],
+            "amount": [r[3] for r in rows],
+            "time": pa.array([moved[r[0]] for r in rows], pa.timestamp("us")),
+        }
+    )
+    return table, renamed, moved
+
+
+def amlsim_report() -> None:
+    """The AMLSim tables of docs/tracing.md: recall, cash-outs and amount error per rule, then
+    how the match rule's figures move with its limits and with the order within a day."""
+    from shouwang.engines.tracing import Ledger
+    from shouwang.engines.tracing.tests.test_amlsim import LIMITS, MATCH, chains, ledger
+
+    edges = amlsim_edges()
+    starts = list(chains(edges))
+    days = LIMITS["window"].days
+    print(f"\n== AMLSim: 50 sources, {LIMITS['max_hops']} hops, {days} days, 3-day look-back")
+    print(f"   match: fee {MATCH.fee:.0%}, within {MATCH.within.days} days, skips {MATCH.skips}")
+    header = (
+        f"{'':<40}{'chain reached':>16}{'':>10}{'amount error':>22}\n"
+        f"{'table, rule':<40}{'min':>8}{'median':>8}{'cash-outs':>10}"
+        f"{'max':>11}{'median':>11}{'s/trace':>8}"
+    )
+    print(header)
     for name, where in (("laundering only", "alertid > 0"), ("whole file", "true")):
         book = ledger(edges, where)
-        for rule in ("haircut", "fifo", "poison"):
-            results = [
-                check(trace(book, start, rule, **LIMITS), txns, truth)
-                for start, txns, truth in chains(edges)
-            ]
-            recalls = [r for r, _, _ in results]
-            errors = [e for _, _, e in results]
-            found = sum(1 for _, f, _ in results if f)
-            print(
-                f"{name:<22}{rule:<9}{min(recalls):>11.1%}{statistics.median(recalls):>8.1%}"
-                f"{found:>8}/50{max(errors):>18.1%}{statistics.median(errors):>8.1%}"
+        for rule in ("haircut", "fifo", "poison", "match"):
+            amlsim_row(f"{name}, {rule}", book, starts, rule, MATCH)
+        if where == "true":
+            amounts_only = replace(MATCH, counterparties=False)
+            amlsim_row(f"{name}, match on amounts alone", book, starts, "match", amounts_only)
+
+    print(
+        f"\n== match on the whole file, other limits (the line above: within "
+        f"{MATCH.within.days} days, fee {MATCH.fee:.0%}, skips {MATCH.skips})"
+    )
+    print(header)
+    book = ledger(edges, "true")
+    for days_within in (3, 4, 6, 7, 8):
+        limits = replace(MATCH, within=timedelta(days=days_within))
+        amlsim_row(f"within {days_within} days", book, starts, "match", limits)
+    for fee in (0.02, 0.05):
+        amlsim_row(f"fee {fee:.0%}", book, starts, "match", replace(MATCH, fee=fee))
+    for skips in (0, 1, 3):
+        amlsim_row(f"skips {skips}", book, starts, "match", replace(MATCH, skips=skips))
+    paid = {
+        (str(collector), amount, t): txn
+        for collector, amount, t, txn in edges.execute(
+            "SELECT dst, amount, t, id FROM e WHERE stage = 1"
+        ).fetchall()
+    }
+    # the last: a pass-through of 4 steps can take more than 4 days once payments have hours
+    reorders = ((1, False, MATCH), (2, False, MATCH), (3, False, MATCH), (1, True, MATCH),
+                (2, True, MATCH), (1, True, replace(MATCH, within=timedelta(days=4))))  # fmt: skip
+    for seed, spread, limits in reorders:
+        table, renamed, moved = reordered(edges, seed, spread)
+        moved_starts = [
+            (
+                replace(start, time=moved[paid[(start.account, start.amount, start.time)]]),
+                {renamed[t] for t in txns},
+                truth,
             )
+            for start, txns, truth in starts
+        ]
+        label = f"{'shuffled and spread' if spread else 'day order shuffled'}, seed {seed}"
+        if limits.within != MATCH.within:
+            label += f", within {limits.within.days} d"
+        amlsim_row(label, Ledger.load(table), moved_starts, "match", limits)
 
 
 # --- bank statements ----------------------------------------------------------------------
@@ -356,11 +462,13 @@ def statement_rate(rows: int = 200_000) -> None:
 # --- measuring -------------------------------------------------------------------------------
 
 
-def timed(selector: Any, starts: list[Start]) -> tuple[list[float], list[Any]]:
+def timed(selector: Any, starts: list[Start], rule: str = "fifo") -> tuple[list[float], list[Any]]:
+    limits = {**LIMITS, "rule": rule}
+    match = MatchLimits() if rule == "match" else None
     seconds, results = [], []
     for start in starts:
         began = time.perf_counter()
-        result = trace_with(selector(), [start], lookback=timedelta(0), **LIMITS)  # type: ignore[arg-type]
+        result = trace_with(selector(), [start], lookback=timedelta(0), match=match, **limits)  # type: ignore[arg-type]
         seconds.append(time.perf_counter() - began)
         results.append(result)
     return seconds, results
@@ -408,6 +516,14 @@ def run_size(n: int, chains: int, traces: int, networkx_max: int) -> None:
         f"duckdb ledger   p50 {pct(duck_s, 50) * 1000:8.1f} ms  "
         f"p95 {pct(duck_s, 95) * 1000:8.1f} ms"
     )
+    # the other rules on the same traces, for scale (the goal is stated for one trace, FIFO)
+    for rule in ("haircut", "match"):
+        rule_s, rule_r = timed(ledger.selector, starts, rule)
+        rounds = statistics.median(r.stats.rounds for r in rule_r)
+        print(
+            f"  {rule:<13} p50 {pct(rule_s, 50) * 1000:8.1f} ms  "
+            f"p95 {pct(rule_s, 95) * 1000:8.1f} ms  (selection rounds median {rounds:.0f})"
+        )
 
     began = time.perf_counter()
     cols = Columns.of(ledger)

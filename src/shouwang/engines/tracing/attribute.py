@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from shouwang.engines.tracing.balances import Balance
-from shouwang.engines.tracing.matching import MatchAccount, MatchBook, MatchContext
+from shouwang.engines.tracing.matching import MatchAccount, MatchBook, MatchContext, Statements
 from shouwang.engines.tracing.model import CASH_OUT_CHANNELS, MatchLimits, Rule
 from shouwang.engines.tracing.rows import EPS, ORDER, Row, Seed
 
@@ -61,7 +61,8 @@ def _accounts(
 ) -> tuple[dict[str, Account], MatchBook | None]:
     if rule != "match":
         return {a: Balance(rule) for a in since}, None
-    book = MatchBook(rows, since, match or MatchContext(_DEFAULT_LIMITS), min_amount)
+    context = match or MatchContext(_DEFAULT_LIMITS, statements=Statements(rows))
+    book = MatchBook(since, context, min_amount)
     return {a: MatchAccount(a, book) for a in since}, book
 
 

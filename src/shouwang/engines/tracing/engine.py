@@ -11,7 +11,7 @@ from shouwang.engines.tracing.attribute import ORDER, Attribution, Row, Seed, at
 from shouwang.engines.tracing.duckdb_source import DuckDBSelector, TransactionSource
 from shouwang.engines.tracing.errors import ParameterError
 from shouwang.engines.tracing.ledger import Ledger
-from shouwang.engines.tracing.matching import MatchContext
+from shouwang.engines.tracing.matching import MatchContext, Statements
 from shouwang.engines.tracing.model import (
     RULES,
     Backend,
@@ -71,17 +71,20 @@ def trace(
 class _Candidates:
     """The rows selected so far, in replay order, and from when each account's are complete."""
 
-    def __init__(self, selector: Selector, end: int) -> None:
+    def __init__(self, selector: Selector, end: int, statements: Statements | None) -> None:
         self.selector = selector
         self.end = end
         self.by_id: dict[Any, Row] = {}
         self.rows: list[Row] = []
         self.coverage: dict[str, int] = {}  # account -> every transaction from then on is here
         self.rounds = 0
+        self.statements = statements  # match: every account's rows, kept up to date
 
     def add_seed(self, row: Row) -> None:
         self.by_id[row.txn_id] = row
         self.rows.append(row)
+        if self.statements is not None:
+            self.statements.add([row])
 
     def missing(self, wanted: dict[str, int]) -> dict[str, int]:
         return {a: t for a, t in wanted.items() if self.coverage.get(a, t + 1) > t}
@@ -104,6 +107,8 @@ class _Candidates:
         # two sorted runs: the sort merges them in linear time
         self.rows.extend(sorted(added, key=ORDER))
         self.rows.sort(key=ORDER)
+        if self.statements is not None:
+            self.statements.add(added)
 
 
 def trace_with(
@@ -121,7 +126,8 @@ def trace_with(
     ``match``: the limits of the match rule, None under the other rules."""
     begin = min(to_micros(s.time) for s in start_list)
     end = begin + window // timedelta(microseconds=1)
-    candidates = _Candidates(selector, end)
+    statements = Statements() if rule == "match" else None
+    candidates = _Candidates(selector, end, statements)
     seeds = _seeds(selector, start_list, candidates)
 
     # An account's history is read from ``lookback`` before the money first reached it.
@@ -129,9 +135,10 @@ def trace_with(
     since: dict[str, int] = {}
     for seed in seeds:
         since[seed.account] = min(since.get(seed.account, seed.time), seed.time) - span
-    if rule == "match":
+    context = None
+    if statements is not None:
         match = match or MatchLimits()
-    context = MatchContext(match, candidates.coverage) if match is not None else None
+        context = MatchContext(match, candidates.coverage, statements)
     to_inspect: dict[str, int] = {}
     while True:
         candidates.fetch(since)

@@ -127,6 +127,23 @@ class _Side:
         return frozenset(self.ids[i] for i in range(run.first, run.last + 1) if i not in left_out)
 
 
+def busy(window: Sequence[Row], account: str, limit: int) -> bool:
+    """Whether ``account`` has more than ``limit`` payments in, or out, in ``window``: it is not
+    searched for episodes. Stops counting there: a business account's window can hold
+    thousands of payments, and it is asked about often."""
+    ins = outs = 0
+    for r in window:
+        if r.frm == r.to:
+            continue
+        if r.to == account:
+            ins += 1
+        elif r.frm == account:
+            outs += 1
+        if ins > limit or outs > limit:
+            return True
+    return False
+
+
 def _sides(window: Sequence[Row], account: str, passing: Sequence[bool]) -> tuple[_Side, _Side]:
     ins = [i for i, r in enumerate(window) if r.to == account and r.frm != account]
     outs = [i for i, r in enumerate(window) if r.frm == account and r.to != account]
@@ -137,8 +154,10 @@ def _pairs(
     window: Sequence[Row], account: str, anchor: int, limits: MatchLimits, passing: Sequence[bool]
 ) -> Iterator[tuple[_Side, _Side, _Run, _Run]]:
     """Every (payments in, payments out) that fits, the anchor among them."""
+    if busy(window, account, limits.busy):
+        return
     ins, outs = _sides(window, account, passing)
-    if not ins or not outs or len(ins) > limits.busy or len(outs) > limits.busy:
+    if not ins or not outs:
         return
     within = limits.within // _MICROSECOND
     anchor_in = ins.positions.index(anchor) if anchor in ins.positions else None
@@ -221,9 +240,10 @@ def passes_through(window: Sequence[Row], account: str, anchor: int, limits: Mat
     leave out of the stretch are searched by their amounts (``_leave_outs``). Counterparties
     are asked this for every payment the trace meets, and a busy one has a few payments in and
     dozens out, whose runs with two left out number in the hundreds of thousands."""
-    no_flags = [False] * len(window)
-    ins, outs = _sides(window, account, no_flags)
-    if not ins or not outs or len(ins) > limits.busy or len(outs) > limits.busy:
+    if busy(window, account, limits.busy):
+        return False
+    ins, outs = _sides(window, account, [False] * len(window))
+    if not ins or not outs:
         return False
     within = limits.within // _MICROSECOND
     anchor_in = ins.positions.index(anchor) if anchor in ins.positions else None

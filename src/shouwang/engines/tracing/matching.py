@@ -16,40 +16,40 @@ the account is named in ``MatchBook.to_inspect``: the engine fetches it and repl
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from shouwang.engines.tracing.balances import Balance
-from shouwang.engines.tracing.episodes import Episode, best_episode, passes_through
+from shouwang.engines.tracing.episodes import Episode, best_episode, busy, passes_through
 from shouwang.engines.tracing.model import MatchLimits
-from shouwang.engines.tracing.rows import EPS, Row
+from shouwang.engines.tracing.rows import EPS, ORDER, Row
 
 _MICROSECOND = timedelta(microseconds=1)
 
 
-@dataclass
-class MatchContext:
-    """What a trace keeps between replays: limits, how far back each account's payments are
-    all fetched (``coverage``), and which counterparties pass which payments on."""
+class Statements:
+    """Every account's candidate payments, in replay order. The trace adds each round's new
+    rows (``add``) instead of regrouping all of them for every replay: on a graph with busy
+    accounts regrouping took most of a replay's time."""
 
-    limits: MatchLimits
-    coverage: dict[str, int] = field(default_factory=dict)
-    passing: dict[tuple[str, Any], bool] = field(default_factory=dict)
-    # searches already made: (account, anchor, the window's payments, passing) -> episode
-    episodes: dict[tuple[Any, ...], Episode | None] = field(default_factory=dict)
-
-
-class _Statements:
-    """Every account's candidate payments, in replay order."""
-
-    def __init__(self, rows: list[Row]) -> None:
+    def __init__(self, rows: Iterable[Row] = ()) -> None:
         self.rows: dict[str, list[Row]] = {}
+        self.times: dict[str, list[int]] = {}
+        self.add(rows)
+
+    def add(self, rows: Iterable[Row]) -> None:
+        touched = set()
         for row in rows:
             self.rows.setdefault(row.frm, []).append(row)
+            touched.add(row.frm)
             if row.to != row.frm:
                 self.rows.setdefault(row.to, []).append(row)
-        self.times = {account: [r.time for r in rs] for account, rs in self.rows.items()}
+                touched.add(row.to)
+        for account in touched:
+            self.rows[account].sort(key=ORDER)  # two sorted runs: merged in linear time
+            self.times[account] = [r.time for r in self.rows[account]]
 
     def window(self, account: str, low: int, high: int) -> list[Row]:
         """The account's payments with ``low <= time <= high``."""
@@ -59,13 +59,25 @@ class _Statements:
         return self.rows[account][bisect_left(times, low) : bisect_right(times, high)]
 
 
+@dataclass
+class MatchContext:
+    """What a trace keeps between replays: limits, how far back each account's payments are
+    all fetched (``coverage``), every account's fetched payments (``statements``, kept up to
+    date by the trace), and which counterparties pass which payments on."""
+
+    limits: MatchLimits
+    coverage: dict[str, int] = field(default_factory=dict)
+    statements: Statements = field(default_factory=Statements)
+    passing: dict[tuple[str, Any], bool] = field(default_factory=dict)
+    # searches already made: (account, anchor, the window's payments, passing) -> episode
+    episodes: dict[tuple[Any, ...], Episode | None] = field(default_factory=dict)
+
+
 class MatchBook:
     """Finds episodes for one replay; remembers the payments they took and what to fetch."""
 
-    def __init__(
-        self, rows: list[Row], since: dict[str, int], context: MatchContext, min_amount: float
-    ) -> None:
-        self.statements = _Statements(rows)
+    def __init__(self, since: dict[str, int], context: MatchContext, min_amount: float) -> None:
+        self.statements = context.statements
         self.since = since
         self.context = context
         self.within = context.limits.within // _MICROSECOND
@@ -89,6 +101,8 @@ class MatchBook:
         if position is None:  # money placed without a payment: a payment in of its own
             position = bisect_left([r.time for r in window], anchor.time)
             window.insert(position, anchor)
+        if busy(window, account, self.context.limits.busy):
+            return None  # followed FIFO; its counterparties need not be read
         # The anchor is in every episode that can be found, so whether its sender passed it on
         # changes no preference: its sender (often the victim) need not be read.
         passing = [r is not anchor and self.passes_on(account, r) for r in window]
