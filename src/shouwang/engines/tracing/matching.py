@@ -31,32 +31,46 @@ _MICROSECOND = timedelta(microseconds=1)
 
 class Statements:
     """Every account's candidate payments, in replay order. The trace adds each round's new
-    rows (``add``) instead of regrouping all of them for every replay: on a graph with busy
-    accounts regrouping took most of a replay's time."""
+    rows (``add``) instead of regrouping all of them for every replay, and an account's rows
+    are put in order when they are first read after a change: most accounts in the candidate
+    rows are counterparties whose statements are never read."""
 
     def __init__(self, rows: Iterable[Row] = ()) -> None:
-        self.rows: dict[str, list[Row]] = {}
-        self.times: dict[str, list[int]] = {}
+        self._rows: dict[str, list[Row]] = {}
+        self._times: dict[str, list[int]] = {}
+        self._unsorted: set[str] = set()
         self.add(rows)
 
     def add(self, rows: Iterable[Row]) -> None:
-        touched = set()
         for row in rows:
-            self.rows.setdefault(row.frm, []).append(row)
-            touched.add(row.frm)
+            self._rows.setdefault(row.frm, []).append(row)
+            self._unsorted.add(row.frm)
             if row.to != row.frm:
-                self.rows.setdefault(row.to, []).append(row)
-                touched.add(row.to)
-        for account in touched:
-            self.rows[account].sort(key=ORDER)  # two sorted runs: merged in linear time
-            self.times[account] = [r.time for r in self.rows[account]]
+                self._rows.setdefault(row.to, []).append(row)
+                self._unsorted.add(row.to)
+
+    def _sorted(self, account: str) -> tuple[list[Row], list[int]]:
+        rows = self._rows.get(account, [])
+        if account in self._unsorted:
+            rows.sort(key=ORDER)  # sorted runs: merged in linear time
+            self._times[account] = [r.time for r in rows]
+            self._unsorted.discard(account)
+        return rows, self._times.get(account, [])
 
     def window(self, account: str, low: int, high: int) -> list[Row]:
         """The account's payments with ``low <= time <= high``."""
-        times = self.times.get(account)
-        if times is None:
-            return []
-        return self.rows[account][bisect_left(times, low) : bisect_right(times, high)]
+        rows, times = self._sorted(account)
+        return rows[bisect_left(times, low) : bisect_right(times, high)]
+
+    def around(self, account: str, row: Row, low: int, high: int) -> tuple[list[Row], int]:
+        """``window(account, low, high)`` and the position of ``row`` in it, found by its time
+        (a busy account's window holds tens of thousands of rows: no scan from the start)."""
+        rows, times = self._sorted(account)
+        first = bisect_left(times, low)
+        position = bisect_left(times, row.time)
+        while rows[position] is not row:
+            position += 1
+        return rows[first : bisect_right(times, high)], position - first
 
 
 @dataclass
@@ -131,8 +145,7 @@ class MatchBook:
             wanted = self.to_inspect.get(counterparty, low)
             self.to_inspect[counterparty] = min(wanted, low)
             return False
-        window = self.statements.window(counterparty, low, row.time + self.within)
-        position = next(i for i, r in enumerate(window) if r is row)
+        window, position = self.statements.around(counterparty, row, low, row.time + self.within)
         found = passes_through(window, counterparty, position, self.context.limits)
         self.context.passing[key] = found
         return found
