@@ -138,7 +138,7 @@ def forecast_cells(request: HttpRequest, params: Query[ForecastIn]) -> dict[str,
             unit,
             start=settings_.start,
             horizon_days=settings_.horizon_days,
-            cell_m=settings_.cell_m,
+            cells=settings_.cells,
             model=settings_.model,
             shift=settings_.shift,
         )

@@ -72,13 +72,13 @@ def cached_concentration(
     start: date,
     model: str,
     area_share: float,
-    cell_m: float,
+    cells: str,
 ) -> Concentration:
     """`concentration` for the map page, cached like the forecasts (8 fits per report)."""
-    key = cache_key(user, flt, unit, "concentration", start, model, area_share, cell_m)
+    key = cache_key(user, flt, unit, "concentration", start, model, area_share, cells)
     found = cache.get(key)
     if isinstance(found, Concentration):
         return found
-    report = concentration(prepare(user, flt, unit, cell_m, start), start, model, area_share)
+    report = concentration(prepare(user, flt, unit, cells, start), start, model, area_share)
     cache.set(key, report, CACHE_SECONDS)
     return report

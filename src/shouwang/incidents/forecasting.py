@@ -24,6 +24,8 @@ from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from shouwang.engines.hotspots import MODELS, Events, SquareGrid, forecast
+from shouwang.engines.hotspots.h3grid import H3Grid
+from shouwang.engines.hotspots.projection import Projection, crs_of
 from shouwang.engines.hotspots.shifts import SHIFT_HOURS, profile_volume, shift_risk
 from shouwang.incidents.coords import project, unproject, utm_crs
 from shouwang.incidents.filters import IncidentFilter, local_midnight
@@ -38,7 +40,14 @@ if TYPE_CHECKING:
 type Floats = npt.NDArray[np.float64]
 type Ints = npt.NDArray[np.int64]
 
-DEFAULT_CELL_M = 250.0
+# Forecast cells: squares of a side in metres ("250"), or H3 hexagons of a resolution ("h3-9":
+# ~0.1 km², about a 320 m square; "h3-8": ~0.7 km²). Hexagons have six equal neighbours and
+# nest in the jurisdiction's own grid cells (resolution 8), so a station's area is exactly its
+# cells; squares are what most published hotspot results use.
+SQUARE_SIZES = (150, 250, 500)
+H3_RESOLUTIONS = (8, 9)
+CELLS = (*(str(s) for s in SQUARE_SIZES), *(f"h3-{r}" for r in H3_RESOLUTIONS))
+DEFAULT_CELLS = "250"
 # Pages and duty levels use prospective hotspotting (Bowers & Johnson) unless asked otherwise:
 # it fits in a fraction of a second on a city, where the engine's "best" (a blend including
 # the self-exciting process) took ~50 s for the map and its concentration report on the demo
@@ -65,19 +74,23 @@ class NoArea(Exception):
 class Prepared:
     """A jurisdiction's grid and its incidents, ready for any number of forecasts."""
 
-    grid: SquareGrid
+    grid: SquareGrid | H3Grid
     crs: str
     events: Events
     station: Ints  # station unit id per grid cell; 0 outside every station
     stations: dict[int, Unit]
-    cell_m: float
+    cells: str  # one of CELLS
 
     @property
     def cell_km2(self) -> float:
-        return self.cell_m * self.cell_m / 1e6
+        """The area of a cell (hexagons of one resolution differ by a few per cent: the mean)."""
+        return float(self.grid.cell_areas[self.grid.active].mean()) / 1e6
 
     def ring(self, i: int) -> list[list[float]]:
         """The cell's outline in WGS-84 lon/lat, for GeoJSON."""
+        if isinstance(self.grid, H3Grid):
+            pairs = self.grid.cell_lonlat_ring(i)
+            return [[round(a, 6), round(b, 6)] for a, b in pairs]
         xs, ys = zip(*self.grid.cell_ring(i), strict=True)
         lon, lat = unproject(np.array(xs), np.array(ys), self.crs)
         return [[round(a, 6), round(b, 6)] for a, b in zip(lon.tolist(), lat.tolist(), strict=True)]
@@ -148,21 +161,46 @@ def _station_shapes(cells: dict[str, int], crs: str) -> dict[int, shapely.Geomet
     return shapes
 
 
-def _prepare(user: User, flt: IncidentFilter, unit: Unit, cell_m: float, until: date) -> Prepared:
-    cells, stations = area_cells(unit)
-    if not cells:
-        raise NoArea(unit.code)
+def _square_grid(cells: dict[str, int], crs: str, side: float) -> tuple[SquareGrid, Ints]:
+    """Squares over the jurisdiction, each tagged with the station (-1: none) whose H3 cells
+    contain its centre: one vectorised point-in-polygon test per station (one H3 lookup per
+    square took seconds on a city)."""
     centres = np.array([h3.cell_to_latlng(c) for c in cells], dtype=np.float64)
-    crs = utm_crs(float(centres[:, 1].mean()), float(centres[:, 0].mean()))
     cx, cy = project(centres[:, 1], centres[:, 0], crs)
-    grid = SquareGrid.covering(cx, cy, cell=cell_m, margin=_MARGIN_M)
+    grid = SquareGrid.covering(cx, cy, cell=side, margin=_MARGIN_M)
     gx, gy = grid.centres
-    # A square cell belongs to the station whose H3 cells contain its centre: one vectorised
-    # point-in-polygon test per station (one H3 lookup per square took seconds on a city).
     station = np.full(grid.n_cells, -1, dtype=np.int64)
     for sid, shape in _station_shapes(cells, crs).items():
         station[shapely.contains_xy(shape, gx, gy)] = sid
-    grid = SquareGrid(grid.x0, grid.y0, grid.cell, grid.nx, grid.ny, mask=station >= 0)
+    return SquareGrid(grid.x0, grid.y0, grid.cell, grid.nx, grid.ny, mask=station >= 0), station
+
+
+def _hexagon_grid(cells: dict[str, int], crs: str, resolution: int) -> tuple[H3Grid, Ints]:
+    """The jurisdiction's own H3 cells at ``resolution``: finer ones are their children, coarser
+    ones their parents (a parent shared by two stations goes to the first met)."""
+    at: dict[str, int] = {}
+    for cell, station in cells.items():
+        own = h3.get_resolution(cell)
+        if resolution >= own:
+            for child in h3.cell_to_children(cell, resolution):
+                at[str(child)] = station
+        else:
+            at.setdefault(str(h3.cell_to_parent(cell, resolution)), station)
+    grid = H3Grid(sorted(at), Projection(crs_of(4326), crs_of(crs), 1.0))
+    return grid, np.array([at[c] for c in grid.cells], dtype=np.int64)
+
+
+def _prepare(user: User, flt: IncidentFilter, unit: Unit, cells: str, until: date) -> Prepared:
+    area, stations = area_cells(unit)
+    if not area:
+        raise NoArea(unit.code)
+    centres = np.array([h3.cell_to_latlng(c) for c in area], dtype=np.float64)
+    crs = utm_crs(float(centres[:, 1].mean()), float(centres[:, 0].mean()))
+    grid: SquareGrid | H3Grid
+    if cells.startswith("h3-"):
+        grid, station = _hexagon_grid(area, crs, int(cells.removeprefix("h3-")))
+    else:
+        grid, station = _square_grid(area, crs, float(cells))
     rows = list(
         _incidents(user, flt, unit)
         .filter(
@@ -176,7 +214,7 @@ def _prepare(user: User, flt: IncidentFilter, unit: Unit, cell_m: float, until: 
     # The engine's times are naive UTC seconds.
     t = np.array([int(r[2].timestamp()) for r in rows], dtype="int64").astype("datetime64[s]")
     x, y = project(lon, lat, crs) if rows else (lon, lat)
-    return Prepared(grid, crs, Events(x, y, t), np.maximum(station, 0), stations, cell_m)
+    return Prepared(grid, crs, Events(x, y, t), np.maximum(station, 0), stations, cells)
 
 
 def _incidents(user: User, flt: IncidentFilter, unit: Unit) -> QuerySet[Incident]:
@@ -192,12 +230,15 @@ def cache_key(user: User, flt: IncidentFilter, unit: Unit, *parts: object) -> st
     return "incidents.forecast." + hashlib.sha256(text.encode()).hexdigest()
 
 
-def prepare(user: User, flt: IncidentFilter, unit: Unit, cell_m: float, until: date) -> Prepared:
-    key = cache_key(user, flt, unit, "prepared", cell_m, until)
+def prepare(user: User, flt: IncidentFilter, unit: Unit, cells: str, until: date) -> Prepared:
+    """The jurisdiction's grid of ``cells`` (one of CELLS) and its incidents before ``until``."""
+    if cells not in CELLS:
+        raise ValueError(f"cells must be one of {CELLS}, not {cells!r}")
+    key = cache_key(user, flt, unit, "prepared", cells, until)
     found = cache.get(key)
     if isinstance(found, Prepared):
         return found
-    prepared = _prepare(user, flt, unit, cell_m, until)
+    prepared = _prepare(user, flt, unit, cells, until)
     cache.set(key, prepared, CACHE_SECONDS)
     return prepared
 
@@ -246,17 +287,17 @@ def make_forecast(
     *,
     start: date | None = None,
     horizon_days: int = 7,
-    cell_m: float = DEFAULT_CELL_M,
+    cells: str = DEFAULT_CELLS,
     model: str = DEFAULT_MODEL,
     shift: int | None = None,
 ) -> HotspotForecast:
     """The forecast for [start, start + horizon) over `unit`'s grids, or for one shift of
     `start` when `shift` is given; cached for a while."""
     start = start or timezone.localdate()
-    prepared = prepare(user, flt, unit, cell_m, start)
+    prepared = prepare(user, flt, unit, cells, start)
     if shift is not None:
         return run_shift(prepared, start, shift)  # counts only: no fit worth caching
-    key = cache_key(user, flt, unit, "risk", cell_m, start, horizon_days, model)
+    key = cache_key(user, flt, unit, "risk", cells, start, horizon_days, model)
     risk = cache.get(key)
     if isinstance(risk, np.ndarray):
         return HotspotForecast(prepared, risk, start, horizon_days, model)

@@ -72,7 +72,8 @@ def forecast_features(fc: HotspotForecast, cells: list[int]) -> dict[str, Any]:
         model=fc.model,
         shift=fc.shift,
         expected_incidents=round(fc.expected, 2) if fc.expected is not None else None,
-        cell_m=fc.prepared.cell_m,
+        cells=fc.prepared.cells,
+        cell_km2=round(fc.prepared.cell_km2, 4),
         crs="EPSG:4326",
     )
 

@@ -13,13 +13,27 @@ from django.utils.translation import gettext as _
 from pydantic import ValidationError as PydanticValidationError
 
 from shouwang.incidents.filters import IncidentFilter
-from shouwang.incidents.forecasting import DEFAULT_CELL_M, DEFAULT_MODEL, HORIZONS, PAGE_MODELS
+from shouwang.incidents.forecasting import (
+    CELLS,
+    DEFAULT_CELLS,
+    DEFAULT_MODEL,
+    HORIZONS,
+    PAGE_MODELS,
+)
 
 _LISTS = {"category", "source"}
 _FIELDS = {"date_from", "date_to", "category", "unit", "source"}
-CELL_SIZES = (150, 250, 500)
 FLAG_SHARES = {"1": 0.01, "5": 0.05}
 SHIFTS = (0, 1, 2)
+
+
+def cell_choices() -> list[tuple[str, str]]:
+    """The cell choices of the forecast forms, labelled."""
+    labels = {
+        "h3-8": _("H3 六边形 8 级（约 0.7 平方公里）"),
+        "h3-9": _("H3 六边形 9 级（约 0.1 平方公里）"),
+    }
+    return [(c, labels.get(c) or _("%(side)s 米方格") % {"side": c}) for c in CELLS]
 
 
 def parse_filter(params: QueryDict) -> tuple[IncidentFilter, list[str]]:
@@ -46,7 +60,7 @@ def parse_filter(params: QueryDict) -> tuple[IncidentFilter, list[str]]:
 class ForecastParams:
     start: date
     horizon_days: int
-    cell_m: float
+    cells: str  # one of forecasting.CELLS: "250" (square metres) or "h3-9" (hexagons)
     model: str
     flag: str  # "1" or "5": percent of the area flagged
     shift: int | None = None  # one 8-hour shift of `start`: 0 (00-08), 1 (08-16), 2 (16-24)
@@ -83,7 +97,7 @@ def parse_forecast(params: QueryDict) -> tuple[ForecastParams, list[str]]:
         ForecastParams(
             start=start,
             horizon_days=choice("horizon", HORIZONS, 7, int),
-            cell_m=float(choice("cell", CELL_SIZES, int(DEFAULT_CELL_M), int)),
+            cells=choice("cell", CELLS, DEFAULT_CELLS),
             model=choice("model", PAGE_MODELS, DEFAULT_MODEL),
             flag=choice("flag", tuple(FLAG_SHARES), "1"),
             shift=choice("shift", SHIFTS, None, int),

@@ -118,7 +118,11 @@ class ForecastIn(Schema):
     unit: str = Field("", description="unit code; default the caller's own unit")
     start: date | None = Field(None, description="first day of the window; default today")
     horizon: int = Field(7, description="days: 7, 14 or 30")
-    cell: int = Field(250, description="cell side in metres: 150, 250 or 500")
+    cell: str = Field(
+        "250",
+        description="cells: squares of 150, 250 or 500 metres, or H3 hexagons of resolution 8 "
+        "(h3-8, ~0.7 km²) or 9 (h3-9, ~0.1 km²)",
+    )
     model: str = Field("prospective", description="a model of the hotspots engine")
     flag: str = Field("1", description="percent of the area flagged: 1 or 5")
     shift: int | None = Field(

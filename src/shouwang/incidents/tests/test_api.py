@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 
 import pytest
+import shapely
 from django.utils import timezone
 
 from shouwang.common.apitest import session_client, token_client
@@ -96,6 +97,27 @@ def test_forecast_cells_as_geojson(data: Cast) -> None:
         == 404
     )
     assert alice.get(f"{API}/forecast.geojson?model=tarot").status_code == 422
+
+
+def test_forecast_on_h3_hexagons(data: Cast) -> None:
+    alice = token_client(data.alice)
+    body = alice.get(f"{API}/forecast.geojson?cell=h3-9&flag=5&model=kde").json()
+    assert body["cells"] == "h3-9" and 0.07 < body["cell_km2"] < 0.13
+    top = body["features"][0]
+    ring = top["geometry"]["coordinates"][0]
+    assert len(ring) == 7 and ring[0] == ring[-1]  # a hexagon, closed
+    # the hottest hexagon is the one holding station A's ten burglaries
+    lat, lon = POINT_A
+    assert shapely.Polygon(ring).contains(shapely.Point(lon, lat))
+    assert {f["properties"]["station"] for f in body["features"]} <= {data.station_a.name}
+    assert alice.get(f"{API}/forecast.geojson?cell=h3-7").status_code == 422
+    assert alice.get(f"{API}/forecast.geojson?cell=250").json()["cells"] == "250"
+    assert (
+        token_client(data.charlie)
+        .get(f"{API}/forecast.geojson?cell=h3-9&unit={data.station_a.code}")
+        .status_code
+        == 404
+    )
 
 
 def test_trends_and_their_scope(data: Cast) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shapely
 from django.utils import timezone
 
 from shouwang.audit.models import AuditEvent
@@ -163,6 +164,22 @@ def test_the_patrol_page_reports_areas_and_reach(data: Cast) -> None:
     cover = alice.get(f"/incidents/patrol/coverage.geojson?points={lat},{lon}").json()
     assert {f["properties"]["minutes"] for f in cover["features"]} == {5}
     assert alice.get("/incidents/patrol/?points=north").status_code == 400
+
+
+def test_patrol_areas_on_hexagons(data: Cast) -> None:
+    alice = session_client(data.alice)
+    page = alice.get("/incidents/patrol/?cell=h3-9&budget=0.3").content.decode()
+    assert '<option value="h3-9" selected>' in page
+    areas = alice.get("/incidents/patrol/areas.geojson?cell=h3-9&budget=0.3").json()
+    # 0.3 km² of the 0.081 km² hexagons there: three, the hottest holding the burglaries
+    assert areas["cells"] == "h3-9" and round(areas["cell_km2"], 3) == 0.081
+    assert len(areas["features"]) == 3
+    assert all(len(f["geometry"]["coordinates"][0]) == 7 for f in areas["features"])
+    lat, lon = POINT_A
+    first = areas["features"][0]["geometry"]["coordinates"][0]
+    assert shapely.Polygon(first).contains(shapely.Point(lon, lat))
+    map_page = alice.get("/incidents/map/?cell=h3-8").content.decode()
+    assert '<option value="h3-8" selected>' in map_page
 
 
 def test_the_import_page_imports_and_lists_errors(data: Cast) -> None:

@@ -36,7 +36,7 @@ def days(cast: Cast) -> Cast:
 
 
 def top_place(cast: Cast, shift: int) -> tuple[float, float]:
-    fc = make_forecast(cast.alice, IncidentFilter(), cast.station_a, cell_m=250, shift=shift)
+    fc = make_forecast(cast.alice, IncidentFilter(), cast.station_a, cells="250", shift=shift)
     lon, lat = fc.prepared.ring(int(fc.top(1)[0]))[0]
     return lat, lon
 

@@ -21,7 +21,7 @@ from shouwang.incidents.geojson import (
     forecast_features,
     incident_features,
 )
-from shouwang.incidents.params import CELL_SIZES, parse_filter, parse_forecast
+from shouwang.incidents.params import cell_choices, parse_filter, parse_forecast
 from shouwang.incidents.queries import access_incident, incidents_for_user
 from shouwang.incidents.views.common import actor_of, category_choices, chosen_unit, unit_choices
 from shouwang.orgs.scoping import units_for_user
@@ -55,7 +55,7 @@ def incident_map(request: HttpRequest) -> HttpResponse:
             unit,
             start=params.start,
             horizon_days=params.horizon_days,
-            cell_m=params.cell_m,
+            cells=params.cells,
             model=params.model,
             shift=params.shift,
         )
@@ -67,7 +67,7 @@ def incident_map(request: HttpRequest) -> HttpResponse:
             start=params.start,
             model=params.model,
             area_share=params.area_share,
-            cell_m=params.cell_m,
+            cells=params.cells,
         )
     except NoArea:
         no_area = True
@@ -84,7 +84,7 @@ def incident_map(request: HttpRequest) -> HttpResponse:
         "categories": category_choices(),
         "models": PAGE_MODELS,
         "horizons": HORIZONS,
-        "cell_sizes": CELL_SIZES,
+        "cell_choices": cell_choices(),
         "shifts": SHIFT_LABELS,
         "expected": expected,
         "report": report,
@@ -127,7 +127,7 @@ def forecast_geojson(request: HttpRequest) -> HttpResponse:
             unit,
             start=params.start,
             horizon_days=params.horizon_days,
-            cell_m=params.cell_m,
+            cells=params.cells,
             model=params.model,
             shift=params.shift,
         )

@@ -21,7 +21,7 @@ from shouwang.engines.roads import RoadNetwork, RoadNetworkError
 from shouwang.incidents.filters import IncidentFilter, local_midnight
 from shouwang.incidents.forecasting import HotspotForecast, NoArea, area_cells, make_forecast
 from shouwang.incidents.geojson import GEOJSON_TYPE, coverage_features, forecast_features
-from shouwang.incidents.params import parse_forecast
+from shouwang.incidents.params import cell_choices, parse_forecast
 from shouwang.incidents.patrol import DEFAULT_SPEED_KMH, Coverage, coverage, patrol_areas
 from shouwang.incidents.queries import incidents_for_user
 from shouwang.incidents.roads import configured as roads_configured
@@ -89,7 +89,7 @@ def _state(request: HttpRequest, actor: User, unit: Unit) -> PatrolState:
         unit,
         start=params.start,
         horizon_days=params.horizon_days,
-        cell_m=params.cell_m,
+        cells=params.cells,
         model=params.model,
     )
     areas = patrol_areas(fc, budget)
@@ -131,6 +131,8 @@ def patrol(request: HttpRequest) -> HttpResponse:
         "units": unit_choices(actor),
         "areas": patrol_areas(state.fc, state.budget),
         "budget": state.budget,
+        "cells": state.fc.prepared.cells,
+        "cell_choices": cell_choices(),
         "reach": state.reach,
         "roads_configured": roads_configured(),
         "points": state.points,
