@@ -64,6 +64,15 @@ def test_the_map_and_the_trends_of_a_station(
     assert alice.inner_text("#conc-overlap").endswith("%")
     screenshot(alice, "1-alice-map")
 
+    alice.goto(f"{base}/incidents/map/?flag=5&cell=h3-9")
+    alice.wait_for_selector("#incident-map[data-ready=true]")
+    hexagons = alice.evaluate(
+        "fetch(document.getElementById('incident-map').dataset.forecastUrl).then(r => r.json())"
+    )
+    assert hexagons["cells"] == "h3-9"
+    assert all(len(f["geometry"]["coordinates"][0]) == 7 for f in hexagons["features"])
+    screenshot(alice, "1b-alice-map-hexagons")
+
     alice.goto(f"{base}/incidents/trends/?period=month")
     alice.wait_for_selector("#trend-chart[data-ready=true] svg")
     assert alice.inner_text("#trend-count").strip().isdigit()
