@@ -34,5 +34,8 @@
       });
       chart.on("click", function (p) { if (p.data && p.data.url) { window.location = p.data.url; } });
       window.addEventListener("resize", function () { chart.resize(); });
+      // Stop the chart's frame loop before the page goes: leaving while it still lays out the
+      // graph can otherwise run a frame against a half-torn-down canvas.
+      window.addEventListener("pagehide", function () { chart.dispose(); });
     });
 })();

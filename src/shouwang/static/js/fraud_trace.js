@@ -47,5 +47,8 @@
       });
       holder.dataset.ready = String(nodes.length);
       window.addEventListener("resize", function () { chart.resize(); });
+      // Stop the chart's frame loop before the page goes: leaving while it still lays out the
+      // graph can otherwise run a frame against a half-torn-down canvas.
+      window.addEventListener("pagehide", function () { chart.dispose(); });
     });
 })();
