@@ -5,6 +5,7 @@ trace found. Each checks permission and scope, writes in one transaction and is 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +35,7 @@ from shouwang.common.errors import NotPermitted
 from shouwang.engines.tracing import (
     ColumnMapping,
     MappingError,
+    MatchLimits,
     ParameterError,
     Start,
     StatementErrors,
@@ -51,6 +53,44 @@ MAX_STATEMENT_BYTES = 10 * 1024 * 1024
 STATEMENT_SUFFIXES = (".csv", ".xlsx")
 MAX_HOPS = 12
 MAX_WINDOW_HOURS = 30 * 24
+# The match rule's limits as a form offers them: the fee in per cent of what came in.
+MAX_MATCH_FEE_PERCENT = 20
+MAX_MATCH_SKIPS = 4
+
+
+@dataclass(frozen=True)
+class MatchParameters:
+    """How the amount-matching rule pairs an account's money in with its money out: within so
+    many hours of the first payment in, at most ``fee_percent`` less going out, ``skips`` of the
+    account's other payments left out (``MatchLimits`` in the engine)."""
+
+    within_hours: int = 72
+    fee_percent: Decimal = Decimal(3)
+    skips: int = 2
+
+    def check(self) -> None:
+        errors: dict[str, str] = {}
+        if not 1 <= self.within_hours <= MAX_WINDOW_HOURS:
+            errors["match_within_hours"] = _("匹配时限应在 1 至 %(n)d 小时之间。") % {
+                "n": MAX_WINDOW_HOURS
+            }
+        if not (self.fee_percent.is_finite() and 0 <= self.fee_percent <= MAX_MATCH_FEE_PERCENT):
+            errors["match_fee_percent"] = _("匹配容差应在 0 至 %(n)d%% 之间。") % {
+                "n": MAX_MATCH_FEE_PERCENT
+            }
+        if not 0 <= self.skips <= MAX_MATCH_SKIPS:
+            errors["match_skips"] = _("可跳过笔数应在 0 至 %(n)d 之间。") % {"n": MAX_MATCH_SKIPS}
+        if errors:
+            raise ValidationError(errors)
+
+    def limits(self) -> MatchLimits:
+        return MatchLimits(
+            fee=float(self.fee_percent) / 100,
+            within=timedelta(hours=self.within_hours),
+            skips=self.skips,
+        )
+
+
 # The statement errors shown at once; a wrong mapping fails every row the same way.
 SHOWN_ERRORS = 20
 
@@ -188,6 +228,7 @@ def do_run_trace(
     rule: str = TraceRule.FIFO,
     max_hops: int = 6,
     window_hours: int = 72,
+    match: MatchParameters | None = None,
     actor: User,
 ) -> Trace:
     """Follow the victim's money from ``transfer`` through the report's transactions and save
@@ -197,6 +238,9 @@ def do_run_trace(
     if transfer.report_id != report.pk:
         raise ValidationError({"transfer": _("该转账不属于本报案。")})
     _check_parameters(rule, max_hops, window_hours)
+    match = (match or MatchParameters()) if rule == TraceRule.MATCH else None
+    if match is not None:
+        match.check()
     table = report_transactions(report)
     if table.num_rows == 0:
         raise ValidationError({"transfer": _("本案还没有导入银行流水，无法追踪。")})
@@ -209,6 +253,7 @@ def do_run_trace(
             rule=rule,  # type: ignore[arg-type]  # checked against TraceRule above
             max_hops=max_hops,
             window=timedelta(hours=window_hours),
+            match=match.limits() if match else None,
         )
     except ParameterError as exc:
         raise ValidationError({exc.name: _("参数无效：%(v)s") % {"v": exc.value}}) from None
@@ -223,6 +268,9 @@ def do_run_trace(
             rule=rule,
             max_hops=max_hops,
             window_hours=window_hours,
+            match_within_hours=match.within_hours if match else None,
+            match_fee_percent=match.fee_percent if match else None,
+            match_skips=match.skips if match else None,
             transaction_count=table.num_rows,
             result=result.to_dict(),
             created_at=timezone.now(),
@@ -239,6 +287,15 @@ def do_run_trace(
                 "rule": rule,
                 "max_hops": max_hops,
                 "window_hours": window_hours,
+                **(
+                    {
+                        "match_within_hours": match.within_hours,
+                        "match_fee_percent": str(match.fee_percent),
+                        "match_skips": match.skips,
+                    }
+                    if match
+                    else {}
+                ),
                 "flows": len(result.flows),
                 "holdings": len(result.holdings),
             },

@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 from shouwang.antifraud.queries import access_report
 from shouwang.antifraud.schemas import RequestOut
 from shouwang.antifraud.tracing.actions import (
+    MatchParameters,
     do_import_statement,
     do_run_trace,
     do_send_trace_freezes,
@@ -61,6 +62,11 @@ def run_trace(request: HttpRequest, report_id: int, payload: TraceIn) -> Status[
         rule=payload.rule,
         max_hops=payload.max_hops,
         window_hours=payload.window_hours,
+        match=MatchParameters(
+            within_hours=payload.match_within_hours,
+            fee_percent=payload.match_fee_percent,
+            skips=payload.match_skips,
+        ),
         actor=actor,
     )
     return Status(201, TraceOut.of(trace))

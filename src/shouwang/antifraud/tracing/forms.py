@@ -3,11 +3,14 @@ layout. Pages and the API both hand these to the actions, which validate the mea
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from shouwang.antifraud.tracing.actions import MatchParameters
 
 # The layout fields the mapping form edits, in the order it shows them. Column values are the
 # header texts of the bank's statement.
@@ -36,12 +39,32 @@ def int_field(data: Any, name: str, default: int) -> int:
         raise ValidationError({name: _("请填写整数。")}) from None
 
 
+def decimal_field(data: Any, name: str, default: Decimal) -> Decimal:
+    raw = str(data.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        return Decimal(raw)
+    except InvalidOperation:
+        raise ValidationError({name: _("请填写数字。")}) from None
+
+
 def trace_parameters(data: Any) -> dict[str, Any]:
-    return {
-        "rule": str(data.get("rule") or "fifo"),
+    """The trace form's parameters; the match rule's limits only under that rule."""
+    rule = str(data.get("rule") or "fifo")
+    found: dict[str, Any] = {
+        "rule": rule,
         "max_hops": int_field(data, "max_hops", 6),
         "window_hours": int_field(data, "window_hours", 72),
     }
+    if rule == "match":
+        default = MatchParameters()
+        found["match"] = MatchParameters(
+            within_hours=int_field(data, "match_within_hours", default.within_hours),
+            fee_percent=decimal_field(data, "match_fee_percent", default.fee_percent),
+            skips=int_field(data, "match_skips", default.skips),
+        )
+    return found
 
 
 def mapping_from_form(data: Any) -> dict[str, Any]:

@@ -112,6 +112,12 @@ class Trace(models.Model):
     rule = models.CharField(_("追踪规则"), max_length=8, choices=TraceRule.choices)
     max_hops = models.PositiveSmallIntegerField(_("最大层级"))
     window_hours = models.PositiveIntegerField(_("时间窗口(小时)"))
+    # The amount-matching rule's limits; empty under the other rules.
+    match_within_hours = models.PositiveIntegerField(_("匹配时限(小时)"), null=True, blank=True)
+    match_fee_percent = models.DecimalField(
+        _("匹配容差(%)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    match_skips = models.PositiveSmallIntegerField(_("可跳过笔数"), null=True, blank=True)
     transaction_count = models.PositiveIntegerField(_("参与交易笔数"))
     result = models.JSONField(_("追踪结果"))
     # Accounts of the freeze list already sent to their banks from this trace.

@@ -37,6 +37,15 @@ class TraceIn(Schema):
     rule: TraceRule = TraceRule.FIFO
     max_hops: int = Field(6, ge=1, le=12)
     window_hours: int = Field(72, ge=1, le=720)
+    match_within_hours: int = Field(
+        72, ge=1, le=720, description="match rule: hours from the first payment in to the last out"
+    )
+    match_fee_percent: Decimal = Field(
+        Decimal(3), ge=0, le=20, description="match rule: at most this much less goes out (%)"
+    )
+    match_skips: int = Field(
+        2, ge=0, le=4, description="match rule: other payments of the account that may be left out"
+    )
 
 
 class FreezeRowOut(Schema):
@@ -73,6 +82,9 @@ class TraceOut(Schema):
     rule: TraceRule
     max_hops: int
     window_hours: int
+    match_within_hours: int | None = Field(description="match rule only")
+    match_fee_percent: Decimal | None = Field(description="match rule only")
+    match_skips: int | None = Field(description="match rule only")
     transaction_count: int
     created_at: datetime
     freeze_list: list[FreezeRowOut]
@@ -97,6 +109,9 @@ class TraceOut(Schema):
             rule=TraceRule(trace.rule),
             max_hops=trace.max_hops,
             window_hours=trace.window_hours,
+            match_within_hours=trace.match_within_hours,
+            match_fee_percent=trace.match_fee_percent,
+            match_skips=trace.match_skips,
             transaction_count=trace.transaction_count,
             created_at=trace.created_at,
             freeze_list=[FreezeRowOut(**vars(row)) for row in freeze_list(trace)],

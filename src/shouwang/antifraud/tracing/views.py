@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shouwang.antifraud.models import FraudReport
 from shouwang.antifraud.queries import access_report
 from shouwang.antifraud.tracing.actions import (
+    MatchParameters,
     do_import_statement,
     do_run_trace,
     do_save_mapping,
@@ -58,6 +59,7 @@ def _workspace(actor: Any, report: FraudReport, request: HttpRequest) -> dict[st
         "chosen": int(chosen) if chosen.isdigit() else (transfers[0].pk if transfers else None),
         "traces": list(report.traces.select_related("created_by", "transfer")[:50]),
         "rules": TraceRule.choices,
+        "match_defaults": MatchParameters(),
         "can_trace": actor.can(Cap.TRACE_RUN),
     }
 

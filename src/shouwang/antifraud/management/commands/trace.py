@@ -1,7 +1,8 @@
 """The freeze list of one victim payment, as CSV on standard output.
 
 `shouwang trace --transactions FILE --from ACCOUNT --amount X --time T
-[--rule fifo|haircut|poison|match] [--hops N] [--window 72h]`
+[--rule fifo|haircut|poison|match] [--hops N] [--window 72h]
+[--match-within 72h] [--match-fee 3] [--match-skips 2]`
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from shouwang.engines.tracing import (
     RULES,
+    MatchLimits,
     ParameterError,
     Start,
     TraceResult,
@@ -75,6 +77,15 @@ class Command(BaseCommand):
         parser.add_argument("--lookback", default="0h", help="history read before (0h)")
         parser.add_argument("--min-amount", type=float, default=1.0, help="follow from (1.0)")
         parser.add_argument("--backend", choices=("duckdb", "spark"), default="duckdb")
+        parser.add_argument(
+            "--match-within", default="72h", help="match: first payment in to last out (72h)"
+        )
+        parser.add_argument(
+            "--match-fee", type=float, default=3.0, help="match: per cent less going out (3)"
+        )
+        parser.add_argument(
+            "--match-skips", type=int, default=2, help="match: other payments left out (2)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["transactions"]
@@ -93,6 +104,11 @@ class Command(BaseCommand):
                 lookback=parse_duration(options["lookback"]),
                 min_amount=options["min_amount"],
                 backend=options["backend"],
+                match=MatchLimits(
+                    fee=options["match_fee"] / 100,
+                    within=parse_duration(options["match_within"]),
+                    skips=options["match_skips"],
+                ),
             )
         except (TransactionsError, ParameterError) as exc:
             raise CommandError(explain(exc)) from None

@@ -10,6 +10,7 @@ from shouwang.antifraud.models import FraudReport, PartnerRequest
 from shouwang.antifraud.queries import requests_for_user
 from shouwang.antifraud.tests.factories import CARD_1
 from shouwang.antifraud.tracing.actions import (
+    MatchParameters,
     do_import_statement,
     do_run_trace,
     do_save_mapping,
@@ -172,12 +173,34 @@ def test_window_and_rule_change_the_answer(cast, imported):
     assert 0 < held + cashed <= paid + 0.01
 
 
+def test_the_match_rules_limits_are_used_saved_and_audited(cast, imported):
+    limits = MatchParameters(within_hours=120, fee_percent=Decimal("1.5"), skips=1)
+    saved = run(cast, imported, rule="match", match=limits)
+    assert (saved.match_within_hours, saved.match_fee_percent, saved.match_skips) == (
+        120,
+        Decimal("1.5"),
+        1,
+    )
+    # what the engine ran with, as its result records it
+    assert saved.result["match"]["within"] == 120 * 3600
+    assert saved.result["match"]["fee"] == pytest.approx(0.015)
+    assert saved.result["match"]["skips"] == 1
+    event = AuditEvent.objects.get(action="fraud.trace_run")
+    assert event.detail["match_within_hours"] == 120 and event.detail["match_skips"] == 1
+    # the other rules have no such limits, whatever the form sent
+    fifo = run(cast, imported, rule="fifo", match=limits)
+    assert (fifo.match_within_hours, fifo.match_fee_percent, fifo.match_skips) == (None,) * 3
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [
         ({"rule": "lifo"}, "rule"),
         ({"max_hops": 0}, "max_hops"),
         ({"window_hours": 0}, "window_hours"),
+        ({"rule": "match", "match": MatchParameters(within_hours=0)}, "match_within_hours"),
+        ({"rule": "match", "match": MatchParameters(fee_percent=Decimal(25))}, "match_fee_percent"),
+        ({"rule": "match", "match": MatchParameters(skips=9)}, "match_skips"),
     ],
 )
 def test_bad_parameters_are_refused_and_nothing_is_saved(cast, imported, params, field):

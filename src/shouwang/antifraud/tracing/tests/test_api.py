@@ -114,7 +114,25 @@ def test_bad_trace_parameters_are_a_422(cast: Cast, report: FraudReport, api: Ap
     import_both(cast, report, client)
     assert trace_call(report, rule="lifo").send(client).status_code == 422
     assert "max_hops" in errors_of(trace_call(report, max_hops=99).send(client))
+    too_lax = trace_call(report, rule="match", match_fee_percent=50).send(client)
+    assert too_lax.status_code == 422 and "match_fee_percent" in too_lax.content.decode()
     assert not Trace.objects.exists()
+
+
+def test_a_match_trace_over_the_api_keeps_its_limits(
+    cast: Cast, report: FraudReport, api: Api
+) -> None:
+    client = api(cast.ivan)
+    import_both(cast, report, client)
+    call = trace_call(report, rule="match", match_within_hours=96, match_fee_percent="2.5")
+    body = call.send(client).json()
+    assert (body["match_within_hours"], body["match_fee_percent"], body["match_skips"]) == (
+        96,
+        "2.5",
+        2,
+    )
+    fifo = trace_call(report, rule="fifo").send(client).json()
+    assert fifo["match_within_hours"] is None and fifo["match_skips"] is None
 
 
 def test_other_jurisdiction_and_partners_get_404_on_every_endpoint(

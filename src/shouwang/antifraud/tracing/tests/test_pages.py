@@ -56,6 +56,15 @@ def test_workspace_lists_statements_and_runs_a_trace(cast: Cast, report: FraudRe
     saved = Trace.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"/trace/{saved.pk}/")
     assert (saved.rule, saved.max_hops, saved.window_hours) == ("haircut", 4, 48)
+    assert 'id="match-limits"' in page.content.decode()
+    match = {**params, "rule": "match", "match_within_hours": 120, "match_fee_percent": "2"}
+    client.post(f"/antifraud/trace/reports/{report.pk}/run/", {**match, "match_skips": 1})
+    matched = Trace.objects.get(rule="match")
+    assert (matched.match_within_hours, matched.match_skips) == (120, 1)
+    html = client.get(f"/antifraud/trace/{matched.pk}/").content.decode()
+    assert "匹配时限 120 小时 · 容差 2.0% · 跳过 1 笔" in html
+    bad = client.post(f"/antifraud/trace/reports/{report.pk}/run/", {**match, "match_skips": "two"})
+    assert bad.status_code == 302 and Trace.objects.filter(rule="match").count() == 1
 
 
 def test_trace_page_shows_freeze_list_graph_and_masks_the_victims_account(

@@ -7,6 +7,7 @@ import sys
 
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
+from shouwang.engines.tracing.tests.tables import table
 from shouwang.engines.tracing.tests.test_rules import MIXED
 
 
@@ -43,3 +44,21 @@ def test_it_explains_a_missing_column(tmp_path):
     assert done.returncode == 1
     assert "to_account" in done.stderr and "交易表缺少列" in done.stderr
     assert done.stdout == ""
+
+
+def test_the_match_rule_takes_its_limits(tmp_path):
+    # The mule pays 500 on after 10 minutes and 990 after two hours: within one hour nothing
+    # adds up to the victim's 1,000 (FIFO splits it), within 72 hours the 990 does.
+    rows = table(("V", "M", 1000, 0), ("M", "A", 500, 10), ("M", "N", 990, 120))
+    pq.write_table(rows, tmp_path / "t.parquet")
+    common = (
+        "--transactions", str(tmp_path / "t.parquet"), "--from", "M", "--amount", "1000",
+        "--time", "2025-03-01T09:00", "--rule", "match",
+    )  # fmt: skip
+    hour = shouwang(*common, "--match-within", "1h", "--match-fee", "2", "--match-skips", "1")
+    default = shouwang(*common)
+    assert hour.returncode == default.returncode == 0, hour.stderr + default.stderr
+    assert sorted(hour.stdout.splitlines()[1:]) == ["A,bank-of-A,500.00,1", "N,bank-of-N,500.00,1"]
+    assert default.stdout.splitlines()[1:] == ["N,bank-of-N,990.00,1", "M,bank-of-M,10.00,0"]
+    refused = shouwang(*common, "--match-fee", "150")
+    assert refused.returncode == 1 and "match_fee" in refused.stderr
