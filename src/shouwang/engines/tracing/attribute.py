@@ -19,8 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from shouwang.engines.tracing.balances import Balance
-from shouwang.engines.tracing.matching import MatchAccount, MatchBook, MatchContext, Statements
-from shouwang.engines.tracing.model import CASH_OUT_CHANNELS, MatchLimits, Rule
+from shouwang.engines.tracing.matching import MatchAccount, MatchBook, MatchContext
+from shouwang.engines.tracing.model import CASH_OUT_CHANNELS, Rule
 from shouwang.engines.tracing.rows import EPS, ORDER, Row, Seed
 
 __all__ = ["ORDER", "Attribution", "Carried", "Row", "Seed", "attribute"]
@@ -53,16 +53,13 @@ type Account = Balance | MatchAccount
 
 
 def _accounts(
-    rows: list[Row],
-    since: dict[str, int],
-    rule: Rule,
-    min_amount: float,
-    match: MatchContext | None,
+    since: dict[str, int], rule: Rule, min_amount: float, match: MatchContext | None
 ) -> tuple[dict[str, Account], MatchBook | None]:
     if rule != "match":
         return {a: Balance(rule) for a in since}, None
-    context = match or MatchContext(_DEFAULT_LIMITS, statements=Statements(rows))
-    book = MatchBook(since, context, min_amount)
+    if match is None:
+        raise ValueError("the match rule replays with its MatchContext")
+    book = MatchBook(since, match, min_amount)
     return {a: MatchAccount(a, book) for a in since}, book
 
 
@@ -78,11 +75,12 @@ def attribute(
     """Replay ``rows`` (sorted by ``ORDER``) for the accounts in ``since``.
 
     ``since`` says from when each account's transactions were read: an account's own history
-    starts there, whatever other accounts' rows bring along from earlier. ``match``: what the
-    match rule keeps between replays (its limits, which statements are fetched how far back).
+    starts there, whatever other accounts' rows bring along from earlier. ``match`` (required
+    under the match rule): what it keeps between replays (its limits, the fetched statements,
+    which are fetched how far back).
     """
     result = Attribution()
-    state, book = _accounts(rows, since, rule, min_amount, match)
+    state, book = _accounts(since, rule, min_amount, match)
     outside: dict[str, tuple[float, int, int]] = {}  # account -> (victim money, hop, first time)
     bank_of: dict[str, str | None] = {}
     seed_rows = {s.txn_id: s for s in seeds if s.txn_id is not None}
@@ -152,6 +150,3 @@ def _place(state: dict[str, Account], seed: Seed) -> None:
     payment = Row(seed.time, ("placed", seed.account, seed.time), "", seed.account, seed.amount,
                   None, None)  # fmt: skip
     state[seed.account].credit(seed.amount, seed.amount, 0, payment)
-
-
-_DEFAULT_LIMITS = MatchLimits()

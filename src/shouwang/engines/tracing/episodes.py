@@ -33,7 +33,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from shouwang.engines.tracing.model import MatchLimits
 from shouwang.engines.tracing.rows import Row
@@ -150,20 +150,41 @@ def _sides(window: Sequence[Row], account: str, passing: Sequence[bool]) -> tupl
     return _Side(window, ins, passing), _Side(window, outs, passing)
 
 
+class _Search(NamedTuple):
+    """The two sides of a statement window to pair, and where the anchor is on them."""
+
+    ins: _Side
+    outs: _Side
+    anchor_in: int | None
+    anchor_out: int | None
+    within: int  # microseconds
+
+
+def _search(
+    window: Sequence[Row], account: str, anchor: int, limits: MatchLimits, passing: Sequence[bool]
+) -> _Search | None:
+    """The sides around ``window[anchor]``; None when no episode can hold it (a busy account,
+    a side without payments, or the anchor not a payment in or out of the account)."""
+    if busy(window, account, limits.busy):
+        return None
+    ins, outs = _sides(window, account, passing)
+    if not ins or not outs:
+        return None
+    anchor_in = ins.positions.index(anchor) if anchor in ins.positions else None
+    anchor_out = outs.positions.index(anchor) if anchor in outs.positions else None
+    if anchor_in is None and anchor_out is None:
+        return None
+    return _Search(ins, outs, anchor_in, anchor_out, limits.within // _MICROSECOND)
+
+
 def _pairs(
     window: Sequence[Row], account: str, anchor: int, limits: MatchLimits, passing: Sequence[bool]
 ) -> Iterator[tuple[_Side, _Side, _Run, _Run]]:
     """Every (payments in, payments out) that fits, the anchor among them."""
-    if busy(window, account, limits.busy):
+    search = _search(window, account, anchor, limits, passing)
+    if search is None:
         return
-    ins, outs = _sides(window, account, passing)
-    if not ins or not outs:
-        return
-    within = limits.within // _MICROSECOND
-    anchor_in = ins.positions.index(anchor) if anchor in ins.positions else None
-    anchor_out = outs.positions.index(anchor) if anchor in outs.positions else None
-    if anchor_in is None and anchor_out is None:
-        return
+    ins, outs, anchor_in, anchor_out, within = search
     out_runs = sorted(outs.runs(anchor_out, within, limits.skips), key=lambda r: r.total)
     out_totals = [r.total for r in out_runs]
     for run_in in ins.runs(anchor_in, within, limits.skips):
@@ -240,20 +261,13 @@ def passes_through(window: Sequence[Row], account: str, anchor: int, limits: Mat
     leave out of the stretch are searched by their amounts (``_leave_outs``). Counterparties
     are asked this for every payment the trace meets, and a busy one has a few payments in and
     dozens out, whose runs with two left out number in the hundreds of thousands."""
-    if busy(window, account, limits.busy):
+    search = _search(window, account, anchor, limits, [False] * len(window))
+    if search is None:
         return False
-    ins, outs = _sides(window, account, [False] * len(window))
-    if not ins or not outs:
-        return False
-    within = limits.within // _MICROSECOND
-    anchor_in = ins.positions.index(anchor) if anchor in ins.positions else None
-    anchor_out = outs.positions.index(anchor) if anchor in outs.positions else None
-    if anchor_in is None and anchor_out is None:
-        return False
-    for run_in in ins.runs(anchor_in, within, limits.skips):
-        if _fits_out(outs, ins, run_in, anchor_out, within, limits):
-            return True
-    return False
+    return any(
+        _fits_out(search.outs, search.ins, run_in, search.anchor_out, search.within, limits)
+        for run_in in search.ins.runs(search.anchor_in, search.within, limits.skips)
+    )
 
 
 def _fits_out(

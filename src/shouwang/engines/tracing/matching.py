@@ -35,11 +35,10 @@ class Statements:
     are put in order when they are first read after a change: most accounts in the candidate
     rows are counterparties whose statements are never read."""
 
-    def __init__(self, rows: Iterable[Row] = ()) -> None:
+    def __init__(self) -> None:
         self._rows: dict[str, list[Row]] = {}
         self._times: dict[str, list[int]] = {}
         self._unsorted: set[str] = set()
-        self.add(rows)
 
     def add(self, rows: Iterable[Row]) -> None:
         for row in rows:
