@@ -83,6 +83,14 @@ class MatchParameters:
         if errors:
             raise ValidationError(errors)
 
+    def fields(self) -> dict[str, Any]:
+        """The ``Trace`` fields that keep these limits (the audit detail names them alike)."""
+        return {
+            "match_within_hours": self.within_hours,
+            "match_fee_percent": self.fee_percent,
+            "match_skips": self.skips,
+        }
+
     def limits(self) -> MatchLimits:
         return MatchLimits(
             fee=float(self.fee_percent) / 100,
@@ -268,9 +276,7 @@ def do_run_trace(
             rule=rule,
             max_hops=max_hops,
             window_hours=window_hours,
-            match_within_hours=match.within_hours if match else None,
-            match_fee_percent=match.fee_percent if match else None,
-            match_skips=match.skips if match else None,
+            **(match.fields() if match else {}),
             transaction_count=table.num_rows,
             result=result.to_dict(),
             created_at=timezone.now(),
@@ -288,13 +294,7 @@ def do_run_trace(
                 "max_hops": max_hops,
                 "window_hours": window_hours,
                 **(
-                    {
-                        "match_within_hours": match.within_hours,
-                        "match_fee_percent": str(match.fee_percent),
-                        "match_skips": match.skips,
-                    }
-                    if match
-                    else {}
+                    {**match.fields(), "match_fee_percent": str(match.fee_percent)} if match else {}
                 ),
                 "flows": len(result.flows),
                 "holdings": len(result.holdings),
