@@ -144,6 +144,19 @@ def test_desk_sees_and_answers_only_its_own(cast):
     assert dora.get("/antifraud/dashboard/").status_code == 403
 
 
+def test_desk_list_offers_answer_only_to_who_may_answer(cast):
+    report = make_report(cast)
+    mine = report.requests.get(organisation=cast.bank)
+    answer = f"/antifraud/desk/{mine.pk}/"
+    assert answer in session_client(cast.dora).get("/antifraud/desk/").content.decode()
+    # The auditor may read the desk list but not answer: no button that ends in a 403.
+    frank = session_client(cast.frank)
+    page = frank.get("/antifraud/desk/")
+    assert page.status_code == 200 and mine.reference in page.content.decode()
+    assert answer not in page.content.decode()
+    assert frank.get(answer).status_code == 403
+
+
 def test_public_report_receipt_status_and_throttle(cast, settings):
     settings.FRAUD_PUBLIC_LIMIT = 2
     client = Client(REMOTE_ADDR="203.0.113.9")

@@ -47,6 +47,8 @@ def desk(request: HttpRequest) -> HttpResponse:
         "counts": request_counts(mine),
         "now": timezone.now(),
         "query": query.urlencode(),
+        # Viewers (an auditor) see the list but get no answer button they could not use.
+        "can_answer": actor.can(Cap.PARTNER_ANSWER) or actor.can(Cap.FRAUD_MANAGE),
     }
     return render_page_or_partial(
         request, "antifraud/desk.html", "antifraud/partials/desk_rows.html", context

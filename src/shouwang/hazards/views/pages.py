@@ -100,6 +100,15 @@ def _actor(request: HttpRequest) -> User:
     return user
 
 
+def _viewer(request: HttpRequest) -> User:
+    """The user of a register page; 403 for roles that see no hazards (partner desks, analysts),
+    rather than an empty register that looks like a jurisdiction without hazards."""
+    actor = _actor(request)
+    if not actor.can(Cap.HAZARD_VIEW):
+        raise PermissionDenied
+    return actor
+
+
 # ---------------------------------------------------------------- list and map
 
 
@@ -134,7 +143,7 @@ def list_queryset(user: User, flt: HazardFilter) -> QuerySet[Hazard]:
 @login_required
 @require_GET
 def hazard_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = _viewer(request)
     flt, errors = parse_filter(request.GET)
     queryset = Hazard.objects.none() if errors else list_queryset(actor, flt)
     page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -162,6 +171,7 @@ def _without(request: HttpRequest, *names: str) -> str:
 @login_required
 @require_GET
 def hazard_map(request: HttpRequest) -> HttpResponse:
+    _viewer(request)
     flt, errors = parse_filter(request.GET, default_open=True)
     context = {
         **_filter_context(request, flt, errors),
@@ -177,6 +187,7 @@ def hazard_map(request: HttpRequest) -> HttpResponse:
 @require_GET
 def hazard_geojson(request: HttpRequest) -> HttpResponse:
     """The visible hazards as an RFC 7946 FeatureCollection, newest first, capped."""
+    _viewer(request)
     flt, errors = parse_filter(request.GET, default_open=True)
     if errors:
         return JsonResponse({"errors": errors}, status=400)
