@@ -134,6 +134,8 @@ TASKS = {
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+# Our overrides of Django's locale formats (zh-Hans amounts grouped by thousands with commas).
+FORMAT_MODULE_PATH = ["shouwang.formats"]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = env_str("SHOUWANG_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True

@@ -17,7 +17,8 @@
           symbolSize: n.centre ? 34 : (isReport ? 22 : 14 + Math.min(n.reports || 1, 10)),
           symbol: isReport ? "roundRect" : "circle",
           itemStyle: n.confirmed ? { borderColor: "#b42318", borderWidth: 3 } : undefined,
-          label: { show: true, fontSize: 10 },
+          // Beside the node, in dark text: a reference does not fit inside a report's square.
+          label: { show: true, fontSize: 10, position: "right", color: "#1d2939" },
           tooltip: { formatter: (n.kind ? n.kind + " " : "") + n.name }
         };
       });
@@ -27,6 +28,7 @@
         legend: [{ data: [holder.dataset.reportLabel || "报案", holder.dataset.indicatorLabel || "线索"] }],
         series: [{
           type: "graph", layout: "force", roam: true, draggable: true,
+          top: 40, // below the legend, so no node is laid out over it
           force: { repulsion: 320, edgeLength: [60, 140] }, zoom: 1.4,
           categories: [{ name: holder.dataset.reportLabel || "报案" }, { name: holder.dataset.indicatorLabel || "线索" }],
           data: nodes, links: graph.links, lineStyle: { color: "#98a2b3" }
