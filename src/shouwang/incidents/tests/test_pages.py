@@ -282,6 +282,18 @@ def test_a_mapping_is_changed_by_its_own_unit_only(data: Cast) -> None:
     assert "新名" in alice.get("/incidents/import/").content.decode()
 
 
+def test_a_city_mapping_is_listed_without_an_edit_link_for_a_station(data: Cast) -> None:
+    citys = mapping(data.admin, data.city, name="市局 110 系统")
+    own = mapping(data.alice, data.station_a, name="本所系统")
+    alice = session_client(data.alice)
+    page = alice.get("/incidents/import/").content.decode()
+    assert "市局 110 系统" in page
+    assert f"/incidents/import/mappings/{own.pk}/" in page
+    # The station uses the city's mapping but may not change it: no link that ends in a 403.
+    assert f"/incidents/import/mappings/{citys.pk}/" not in page
+    assert alice.get(f"/incidents/import/mappings/{citys.pk}/").status_code == 403
+
+
 def test_coverage_follows_the_roads_when_an_extract_is_configured(
     data: Cast, tmp_path: Path, settings: Any
 ) -> None:

@@ -109,6 +109,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
         "max_rows": MAX_ROWS,
         "mappings": list(field.queryset),
     }
+    # A mapping of a unit above the user's is used, not changed, by them: no link to its form.
+    context["editable"] = {m.pk for m in context["mappings"] if user_covers_unit(actor, m.unit)}
     status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
