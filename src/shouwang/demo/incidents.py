@@ -38,6 +38,21 @@ MIX = {
 HOURS = [3, 2, 1, 1, 1, 2, 3, 5, 6, 6, 6, 6, 6, 6, 6, 6, 7, 8, 9, 9, 8, 7, 5, 4]
 WEEKDAY = [1.0, 0.95, 0.95, 1.0, 1.15, 1.25, 1.1]
 HOT_SHARE = 0.06  # of the city's H3 cells: where incidents keep happening
+# Public holidays on fixed dates: (name, month, day, days off). The demo plans the next one after
+# its clock, so a holiday never lands in the wrong season; the lunar ones (春节, 端午, 中秋)
+# move every year and are left out.
+HOLIDAYS = (("元旦假期", 1, 1, 3), ("劳动节假期", 5, 1, 5), ("国庆假期", 10, 1, 7))
+
+
+def next_holiday(today: date) -> tuple[str, date, date]:
+    """The first holiday of `HOLIDAYS` that has not ended by `today`: name, first and last day."""
+    for year in (today.year, today.year + 1):
+        for name, month, day, days in HOLIDAYS:
+            starts = date(year, month, day)
+            ends = starts + timedelta(days=days - 1)
+            if ends >= today:
+                return name, starts, ends
+    raise AssertionError("every year has a 元旦")
 
 
 def _daily_weight(day: date) -> float:
@@ -115,12 +130,13 @@ def _mapping_and_events(city: DemoCity, rng: Random, today: date) -> None:
     station = urban[0].chain[2]
     other = rng.choice(urban).chain[2]
     soon = today + timedelta(days=(5 - today.weekday()) % 7 or 7)  # the coming Saturday
+    holiday, holiday_starts, holiday_ends = next_holiday(today)
     for name, kind, unit, starts, ends, crowd in [
         (f"{CITY_NAME}城市马拉松", EventKind.SPORTS, station, soon, soon, 30_000),
         ("滨江音乐节", EventKind.LARGE_EVENT, other, today + timedelta(days=2),
          today + timedelta(days=3), 8_000),
-        ("中秋假期", EventKind.HOLIDAY, city.city, today + timedelta(days=10),
-         today + timedelta(days=12), 0),
+        # City-wide, with no one crowd to count: the page shows no number for it.
+        (holiday, EventKind.HOLIDAY, city.city, holiday_starts, holiday_ends, 0),
     ]:  # fmt: skip
         ScheduledEvent.objects.create(
             name=name,

@@ -8,6 +8,7 @@ from typing import Any
 import h3
 from django.db.models import QuerySet
 
+from shouwang.incidents.categories import category_label
 from shouwang.incidents.forecasting import HotspotForecast
 from shouwang.incidents.models import Incident
 from shouwang.incidents.patrol import Coverage
@@ -24,9 +25,9 @@ def collection(features: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
 
 def incident_features(queryset: QuerySet[Incident]) -> dict[str, Any]:
     rows = list(
-        queryset.values("pk", "lat", "lon", "occurred_at", "category__name", "category__path")[
-            : INCIDENT_LIMIT + 1
-        ]
+        queryset.values(
+            "pk", "lat", "lon", "occurred_at", "category__code", "category__name", "category__path"
+        )[: INCIDENT_LIMIT + 1]
     )
     features = [
         {
@@ -35,7 +36,7 @@ def incident_features(queryset: QuerySet[Incident]) -> dict[str, Any]:
             "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
             "properties": {
                 "id": r["pk"],
-                "category": r["category__name"],
+                "category": category_label(r["category__code"], r["category__name"]),
                 "group": r["category__path"].strip("/").split("/")[0],
                 "occurred_at": r["occurred_at"].isoformat(),
             },

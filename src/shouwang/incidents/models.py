@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shouwang.incidents.categories import category_label
 from shouwang.incidents.choices import DutyLevel, EventKind, IncidentSource
 
 
@@ -39,6 +40,11 @@ class IncidentCategory(models.Model):
         prefix = self.parent.path if self.parent else "/"
         self.path = f"{prefix}{self.code}/"
         super().save(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        """The name to show: translated for a shipped category, as entered for a city's own."""
+        return category_label(self.code, self.name)
 
     @property
     def depth(self) -> int:

@@ -36,6 +36,21 @@ def cell_choices() -> list[tuple[str, str]]:
     return [(c, labels.get(c) or _("%(side)s 米方格") % {"side": c}) for c in CELLS]
 
 
+def model_choices() -> list[tuple[str, str]]:
+    """The forecast models of the pages, labelled; the value stays the engine's identifier,
+    which the URL and the API keep (docs/hotspots.md describes each model)."""
+    labels = {
+        "naive": _("上期计数"),
+        "naive_all": _("全部历史计数"),
+        "kde": _("核密度"),
+        "prospective": _("前瞻热点"),
+        "blend": _("组合模型"),
+        "best": _("最佳(即组合模型)"),
+    }
+    # A model the engine adds later shows its identifier until it is given a label here.
+    return [(m, labels.get(m, m)) for m in PAGE_MODELS]
+
+
 def parse_filter(params: QueryDict) -> tuple[IncidentFilter, list[str]]:
     data: dict[str, Any] = {}
     for key in params:

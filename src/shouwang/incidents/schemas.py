@@ -56,7 +56,7 @@ class IncidentOut(Schema):
             id=i.pk,
             occurred_at=i.occurred_at,
             category=i.category.code,
-            category_name=i.category.name,
+            category_name=i.category.label,
             lat=i.lat,
             lon=i.lon,
             h3_cell=i.h3_cell,

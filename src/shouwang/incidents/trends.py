@@ -131,7 +131,7 @@ def trend_report(
     category_rows = sorted(
         (
             Row(
-                categories[pk].name,
+                categories[pk].label,
                 categories[pk].code,
                 compare(daily, current, period, covered),
             )

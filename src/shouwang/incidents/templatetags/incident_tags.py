@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -28,7 +29,11 @@ def reason_text(reason: dict[str, Any]) -> str:
     """One stored reason of a duty recommendation as a sentence, in the reader's language."""
     code = reason.get("code")
     if code == "event":
-        return _("计划活动“%(name)s”,预计 %(crowd)s 人") % reason
+        # A holiday or an event registered without a crowd: no "0 people expected".
+        if not reason.get("crowd"):
+            return _("计划活动“%(name)s”") % reason
+        crowd = number_format(reason["crowd"], force_grouping=True)
+        return _("计划活动“%(name)s”,预计 %(crowd)s 人") % {**reason, "crowd": crowd}
     if code == "risk":
         return _("预测警情 %(expected)s 起,为日常 %(typical)s 起的 %(ratio)s 倍") % reason
     if code == "alert":

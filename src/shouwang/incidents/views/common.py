@@ -45,6 +45,6 @@ def unit_choices(user: User) -> list[Unit]:
 
 def category_choices() -> list[dict[str, Any]]:
     return [
-        {"code": c.code, "name": c.name, "depth": c.depth}
+        {"code": c.code, "label": c.label, "depth": c.depth}
         for c in IncidentCategory.objects.order_by("path")
     ]

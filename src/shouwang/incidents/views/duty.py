@@ -108,7 +108,9 @@ def decide(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied from None
     except ValidationError as exc:
         for message in exc.messages:
-            messages.error(request, f"{station.name}:{message}")
+            messages.error(
+                request, _("%(unit)s:%(message)s") % {"unit": station.name, "message": message}
+            )
     else:
         messages.success(request, _("已记录%(unit)s的勤务等级。") % {"unit": station.name})
     return redirect(reverse("incidents:duty") + f"?day={day.isoformat()}")

@@ -14,14 +14,14 @@ from django.views.decorators.http import require_GET
 from shouwang.common.htmx import render_page_or_partial
 from shouwang.common.paging import CappedPaginator
 from shouwang.incidents.concentration import cached_concentration
-from shouwang.incidents.forecasting import HORIZONS, PAGE_MODELS, NoArea, make_forecast
+from shouwang.incidents.forecasting import HORIZONS, NoArea, make_forecast
 from shouwang.incidents.geojson import (
     GEOJSON_TYPE,
     boundary_features,
     forecast_features,
     incident_features,
 )
-from shouwang.incidents.params import cell_choices, parse_filter, parse_forecast
+from shouwang.incidents.params import cell_choices, model_choices, parse_filter, parse_forecast
 from shouwang.incidents.queries import access_incident, incidents_for_user
 from shouwang.incidents.views.common import actor_of, category_choices, chosen_unit, unit_choices
 from shouwang.orgs.scoping import units_for_user
@@ -82,7 +82,7 @@ def incident_map(request: HttpRequest) -> HttpResponse:
         "errors": errors + forecast_errors,
         "units": unit_choices(actor),
         "categories": category_choices(),
-        "models": PAGE_MODELS,
+        "models": model_choices(),
         "horizons": HORIZONS,
         "cell_choices": cell_choices(),
         "shifts": SHIFT_LABELS,
