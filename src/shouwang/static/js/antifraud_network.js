@@ -25,7 +25,7 @@
       chart.setOption({
         animation: false,
         tooltip: {},
-        legend: [{ data: [holder.dataset.reportLabel || "报案", holder.dataset.indicatorLabel || "线索"] }],
+        legend: [{ data: [holder.dataset.reportLabel || "报案", holder.dataset.indicatorLabel || "线索"], left: 0, top: 0 }],
         series: [{
           type: "graph", layout: "force", roam: true, draggable: true,
           top: 40, // below the legend, so no node is laid out over it

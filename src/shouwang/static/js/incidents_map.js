@@ -24,7 +24,10 @@
   }
 
   function baseMap(el) {
-    var map = L.map(el, { zoomControl: true, attributionControl: false, preferCanvas: true });
+    var map = L.map(el, { zoomControl: false, attributionControl: false, preferCanvas: true });
+    // Leaflet's own zoom buttons say "Zoom in" in every language: the page gives the words.
+    var words = document.documentElement.dataset;
+    L.control.zoom({ zoomInTitle: words.zoomIn || "+", zoomOutTitle: words.zoomOut || "-" }).addTo(map);
     if (el.dataset.tileUrl) { L.tileLayer(el.dataset.tileUrl, { maxZoom: 19 }).addTo(map); }
     map.setView([35.0, 105.0], 4);
     return map;

@@ -12,7 +12,10 @@
   }
 
   function baseMap(el) {
-    var map = L.map(el, { zoomControl: true, attributionControl: false, preferCanvas: true });
+    var map = L.map(el, { zoomControl: false, attributionControl: false, preferCanvas: true });
+    // Leaflet's own zoom buttons say "Zoom in" in every language: the page gives the words.
+    var words = document.documentElement.dataset;
+    L.control.zoom({ zoomInTitle: words.zoomIn || "+", zoomOutTitle: words.zoomOut || "-" }).addTo(map);
     var tiles = el.dataset.tileUrl;
     if (tiles) {
       L.tileLayer(tiles, { maxZoom: 19 }).addTo(map);
