@@ -504,11 +504,11 @@ def do_import_scores(
         except ValueError:
             probability = -1.0
         if not number or len(number) > 64:
-            errors.setdefault(f"row {n}.phone_no_m", []).append(_("号码为空或过长。"))
+            errors.setdefault(f"row.{n}.phone_no_m", []).append(_("号码为空或过长。"))
         if not 0.0 <= probability <= 1.0:
-            errors.setdefault(f"row {n}.score", []).append(_("评分须为 0 到 1 之间的数字。"))
+            errors.setdefault(f"row.{n}.score", []).append(_("评分须为 0 到 1 之间的数字。"))
         if (row.get("is_fraud") or "").strip() not in ("0", "1"):
-            errors.setdefault(f"row {n}.is_fraud", []).append(_("is_fraud 须为 0 或 1。"))
+            errors.setdefault(f"row.{n}.is_fraud", []).append(_("is_fraud 须为 0 或 1。"))
         rows[number] = (probability, (row.get("is_fraud") or "").strip() == "1")
     if errors:
         raise ValidationError(errors)

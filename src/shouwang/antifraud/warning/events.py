@@ -104,9 +104,16 @@ def _check(raw: Any, where: str, problems: _Problems, *, text_numbers: bool) -> 
 
 
 def parse_events(
-    items: Sequence[Any], *, first_row: int = 1, text_numbers: bool = False, prefix: str = "events"
+    items: Sequence[Any],
+    *,
+    first_row: int = 1,
+    text_numbers: bool = False,
+    prefix: str = "events",
+    numbers: Sequence[int] | None = None,
 ) -> list[EventInput]:
-    """Check every event; raises ValidationError keyed ``events.<n>.<field>`` (or ``row <n>``)."""
+    """Check every event; raises ValidationError keyed ``events.<n>.<field>`` (files:
+    ``row.<n>.<column>``). ``numbers`` gives each item's own number (a JSON-lines file's line,
+    blank lines skipped); otherwise items count from ``first_row``."""
     problems = _Problems()
     if not items:
         problems.add(prefix, _("没有事件。"))
@@ -115,7 +122,8 @@ def parse_events(
     problems.raise_if_any()
     checked: list[EventInput] = []
     for n, raw in enumerate(items):
-        event = _check(raw, f"{prefix}.{n + first_row}", problems, text_numbers=text_numbers)
+        number = numbers[n] if numbers is not None else n + first_row
+        event = _check(raw, f"{prefix}.{number}", problems, text_numbers=text_numbers)
         if event is not None:
             checked.append(event)
     problems.raise_if_any()
@@ -133,16 +141,18 @@ def read_event_file(name: str, content: bytes) -> list[EventInput]:
         raise ValidationError({"file": _("文件不是 UTF-8 编码。")}) from None
     if name.lower().endswith((".jsonl", ".ndjson", ".json")):
         rows: list[Any] = []
+        lines: list[int] = []
         problems = _Problems()
         for n, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
             try:
                 rows.append(json.loads(line))
+                lines.append(n)
             except ValueError:
-                problems.add(f"row {n}", _("第 %(row)d 行不是有效的 JSON。") % {"row": n})
+                problems.add(f"row.{n}", _("第 %(row)d 行不是有效的 JSON。") % {"row": n})
         problems.raise_if_any()
-        return parse_events(rows, prefix="row", text_numbers=False)
+        return parse_events(rows, prefix="row", text_numbers=False, numbers=lines)
     if not name.lower().endswith(".csv"):
         raise ValidationError({"file": _("只接受 CSV 或 JSONL 文件。")})
     reader = csv.DictReader(io.StringIO(text))

@@ -4,6 +4,8 @@ rules (editor, versions, backtest, on/off), precision, and event and score uploa
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -16,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shouwang.antifraud.choices import FraudType
@@ -38,18 +41,22 @@ from shouwang.antifraud.warning.scripts import script_for
 from shouwang.common.errors import NotPermitted
 from shouwang.orgs.roles import Cap
 
-EXAMPLE_RULE = {
-    "name": "接到高分号码来电",
-    "risk": "high",
-    "when": {
-        "all": [
-            {"field": "type", "op": "eq", "value": "call"},
-            {"field": "src", "op": "in_list", "value": "blocklist"},
-        ]
-    },
-    "flag": {"party": "dst", "role": "victim"},
-    "cooldown_minutes": 60,
-}
+
+def example_rule() -> dict[str, Any]:
+    """The editor's prefilled example: a call from a number on the blocklist (confirmed
+    indicators) flags the callee as a likely victim. Its name says what its condition checks."""
+    return {
+        "name": _("接到已确认涉诈号码来电"),
+        "risk": "high",
+        "when": {
+            "all": [
+                {"field": "type", "op": "eq", "value": "call"},
+                {"field": "src", "op": "in_list", "value": "blocklist"},
+            ]
+        },
+        "flag": {"party": "dst", "role": "victim"},
+        "cooldown_minutes": 60,
+    }
 
 
 @login_required
@@ -167,7 +174,7 @@ def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     actor = actor_of(request, Cap.RULE_EDIT)
     rule = access_rule(actor, pk) if pk is not None else None
     latest = rule.versions.order_by("-version").first() if rule is not None else None
-    base = dict(latest.definition) if latest is not None else dict(EXAMPLE_RULE)
+    base = dict(latest.definition) if latest is not None else example_rule()
     for key in ("id", "version"):
         base.pop(key, None)
     text = request.POST.get("definition", json.dumps(base, ensure_ascii=False, indent=2))
@@ -270,16 +277,74 @@ def precision(request: HttpRequest) -> HttpResponse:
     )
 
 
+# A file's errors are keyed row.<n>.<column> (or row.<n> for a whole line; n is a CSV's data row
+# or a JSON-lines file's line, from 1); the page lists them as a table, not next to a field.
+ROW_KEY = re.compile(r"row\.(\d+)(?:\.(.+))?")
+ROWS_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class RowError:
+    key: str
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class UploadErrors:
+    """One upload form's errors: of the form as a whole, per field, and per row of the file."""
+
+    general: list[str] = field(default_factory=list)
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    rows: list[RowError] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, errors: dict[str, list[str]], *, fields: set[str], file_field: str) -> UploadErrors:
+        out = cls()
+        for key, messages in errors.items():
+            match = ROW_KEY.fullmatch(key)
+            if match is not None:
+                row, column = int(match[1]), match[2] or ""
+                out.rows += [RowError(key, row, column, m) for m in messages]
+            elif key in fields:
+                out.fields.setdefault(key, []).extend(messages)
+            elif key == "row":  # about the file's rows as a whole: none, too many
+                out.fields.setdefault(file_field, []).extend(messages)
+            else:
+                out.general.extend(messages)
+        return out
+
+    @property
+    def shown_rows(self) -> list[RowError]:
+        return self.rows[:ROWS_SHOWN]
+
+    @property
+    def hidden_rows(self) -> int:
+        return max(0, len(self.rows) - ROWS_SHOWN)
+
+
+def _ingested(events: int, tasks: int, proposals: int) -> str:
+    # Each count in its own plural form: English needs "1 block proposal", "2 block proposals".
+    return _("已接收 %(events)s,产生 %(tasks)s、%(proposals)s。") % {
+        "events": ngettext("%(n)d 条事件", "%(n)d 条事件", events) % {"n": events},
+        "tasks": ngettext("%(n)d 个劝阻任务", "%(n)d 个劝阻任务", tasks) % {"n": tasks},
+        "proposals": ngettext("%(n)d 条封停建议", "%(n)d 条封停建议", proposals) % {"n": proposals},
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
-    """Events from a file (CSV or JSON lines), or the model's scores."""
+    """Events from a file (CSV or JSON lines), or the model's scores. Each form shows its own
+    errors, next to its fields, and keeps the typed model version."""
     actor = actor_of(request, Cap.FRAUD_MANAGE, Cap.RULE_EDIT)
+    what = "scores" if request.POST.get("what") == "scores" else "events"
     errors: dict[str, list[str]] = {}
     done = ""
     if request.method == "POST":
         try:
-            if request.POST.get("what") == "scores":
+            if what == "scores":
                 scores = request.FILES.get("scores")
                 reasons = request.FILES.get("reasons")
                 if scores is None:
@@ -290,7 +355,9 @@ def upload(request: HttpRequest) -> HttpResponse:
                     reasons=reasons.read() if reasons is not None else None,
                     actor=actor,
                 )
-                done = _("已导入 %(n)d 个号码的评分。") % {"n": rows}
+                done = ngettext(
+                    "已导入 %(n)d 个号码的评分。", "已导入 %(n)d 个号码的评分。", rows
+                ) % {"n": rows}
             else:
                 upload = request.FILES.get("file")
                 if upload is None:
@@ -298,18 +365,24 @@ def upload(request: HttpRequest) -> HttpResponse:
                 result = actions.do_ingest_events(
                     read_event_file(upload.name or "", upload.read()), source="file", actor=actor
                 )
-                done = _("已接收 %(e)d 条事件,产生 %(t)d 个劝阻任务、%(p)d 条封停建议。") % {
-                    "e": len(result.events),
-                    "t": len(result.tasks),
-                    "p": len(result.proposals),
-                }
+                done = _ingested(len(result.events), len(result.tasks), len(result.proposals))
         except ValidationError as exc:
             errors = error_dict(exc)
         except NotPermitted:
             errors = {"__all__": [_("无权执行此操作。")]}
+    score_fields = {"model_version", "scores", "reasons"}
     return render(
         request,
         "fraud_warning/upload.html",
-        {"errors": errors, "done": done},
+        {
+            "done": done,
+            "events_errors": UploadErrors.of(errors, fields={"file"}, file_field="file")
+            if errors and what == "events"
+            else None,
+            "scores_errors": UploadErrors.of(errors, fields=score_fields, file_field="scores")
+            if errors and what == "scores"
+            else None,
+            "model_version": request.POST.get("model_version", "") if errors else "",
+        },
         status=422 if errors else 200,
     )

@@ -88,6 +88,12 @@ def ingest(cast: Cast, events: list[dict[str, Any]]) -> Any:
 
 def score_scammer(cast: Cast) -> None:
     scores = f"phone_no_m,score,is_fraud\n{SCAMMER},0.97,1\n13700000009,0.20,0\n".encode()
-    reason = {"feature": "call_dispersion", "value": 0.93, "contribution": 1.2, "calibrated": 1.1}
-    reasons = (json.dumps({"phone_no_m": SCAMMER, "reasons": [reason]}) + "\n").encode()
+    # The first reason names a column this platform has no label for (a model trained on
+    # other data); the others are the model's own features.
+    reasons_of_scammer = [
+        {"feature": "call_dispersion", "value": 0.93, "contribution": 1.2, "calibrated": 1.1},
+        {"feature": "call_dur_mean", "value": 12.5, "contribution": 0.4, "calibrated": 0.31},
+        {"feature": "voc_calltype1", "value": 0.2756, "contribution": 0.3, "calibrated": 0.22},
+    ]
+    reasons = (json.dumps({"phone_no_m": SCAMMER, "reasons": reasons_of_scammer}) + "\n").encode()
     do_import_scores(scores, model_version="20260101-abc", reasons=reasons, actor=cast.ivan)

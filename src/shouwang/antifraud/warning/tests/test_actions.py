@@ -199,7 +199,7 @@ def test_outcome_already_lost_creates_a_prefilled_report(cast: Cast) -> None:
     report = FraudReport.objects.get(pk=task.report_id)
     assert (report.fraud_type, report.loss_amount) == ("fake_authority", Decimal("12000.00"))
     assert (report.victim_phone, report.victim_name, report.unit) == (
-        "13900001111",
+        "+8613900001111",  # stored as E.164, like the phone indicators
         "王小明",
         cast.grid_a,
     )

@@ -1,4 +1,6 @@
+import html
 import json
+import re
 
 import pytest
 
@@ -36,7 +38,13 @@ def test_the_task_page_shows_script_reasons_and_masked_person(cast: Cast) -> Non
     text = page.content.decode()
     assert page.status_code == 200
     assert "139****1111" in text and "13900001111" not in text
-    assert "call_dispersion" in text and "0.970" in text
+    assert "0.970" in text
+    # The model's reasons in words, the identifier kept for analysts as a tooltip only.
+    visible = re.sub(r"<[^>]+>", " ", text)
+    assert "平均通话时长(秒)" in visible and "12.5" in visible
+    assert "主叫占比" in visible and "27.6%" in visible
+    assert 'title="call_dur_mean"' in text and "call_dur_mean" not in visible
+    assert "call_dispersion" in visible  # no label for it: the identifier stands in
     assert "不要转账" in text
     queue = session_client(cast.bob).get("/antifraud/warnings/").content.decode()
     assert f"/antifraud/warnings/tasks/{pk}/" in queue
@@ -51,7 +59,8 @@ def test_other_jurisdiction_and_partners_get_404_for_tasks(cast: Cast) -> None:
         )
         client = token_client(user)
         assert client.get(f"{API}/tasks/{pk}").status_code == 404
-        assert client.get(f"{API}/tasks").json() == []
+        assert client.get(f"{API}/tasks").status_code == (404 if user.is_outside_party else 200)
+    assert token_client(cast.charlie, "list").get(f"{API}/tasks").json() == []
     # Up the tree the station chief and the city analyst see it.
     for user in (cast.alice, cast.ivan):
         assert token_client(user).get(f"{API}/tasks/{pk}").status_code == 200
@@ -62,11 +71,14 @@ def test_partner_isolation_holds_for_proposals(cast: Cast) -> None:
     proposal = ingest(cast, BURST_EVENTS).proposals[0]
     for user in (cast.gina, cast.dora):
         client = token_client(user)
-        assert client.get(f"{API}/proposals").json() == []
-        reply = client.post(
-            f"{API}/proposals/{proposal.pk}/approve", "{}", content_type="application/json"
-        )
-        assert reply.status_code == 404
+        assert client.get(f"{API}/proposals").status_code == 404
+        for decision in ("approve", "reject"):
+            reply = client.post(
+                f"{API}/proposals/{proposal.pk}/{decision}",
+                json.dumps({"note": "x"}),
+                content_type="application/json",
+            )
+            assert reply.status_code == 404
         assert session_client(user).get("/antifraud/warnings/proposals/").status_code == 403
     proposal.refresh_from_db()
     assert proposal.state == "pending"
@@ -77,6 +89,48 @@ def test_partner_isolation_holds_for_proposals(cast: Cast) -> None:
     assert approved.status_code == 200
     desk = session_client(cast.gina).get("/antifraud/desk/").content.decode()
     assert PHONE_1[-4:] in desk
+    # ... and through the desk's own API, while the warnings API stays closed to the desk.
+    items = token_client(cast.gina, "desk").get("/api/v1/antifraud/requests").json()["items"]
+    assert [(r["source"], r["indicator"]) for r in items] == [("warning", "+86" + PHONE_1)]
+    bank = token_client(cast.dora, "desk").get("/api/v1/antifraud/requests").json()
+    assert bank["items"] == []
+
+
+@pytest.mark.parametrize("who", ["dora", "gina"])
+def test_partner_desks_get_404_on_every_warnings_endpoint(cast: Cast, who: str) -> None:
+    # docs/early-warning.md: partner desks see none of the warning loop, and the API does not
+    # exist for them (not 200 with an empty list, not 403).
+    pk = _task(cast)
+    switched_on(cast, "burst", BURST_RULE)
+    proposal = ingest(cast, BURST_EVENTS).proposals[0]
+    client = token_client(getattr(cast, who))
+    body = json.dumps({"note": "x"})
+    replies = {
+        "events": client.post(
+            f"{API}/events",
+            json.dumps({"events": [call(PHONE_1, "13900000001", 0)]}),
+            content_type="application/json",
+        ),
+        "tasks": client.get(f"{API}/tasks"),
+        "tasks all": client.get(f"{API}/tasks?state=all"),
+        "task": client.get(f"{API}/tasks/{pk}"),
+        "outcome": client.post(
+            f"{API}/tasks/{pk}/outcome",
+            json.dumps({"outcome": "dissuaded"}),
+            content_type="application/json",
+        ),
+        "proposals": client.get(f"{API}/proposals"),
+        "proposals all": client.get(f"{API}/proposals?state=all"),
+        "approve": client.post(
+            f"{API}/proposals/{proposal.pk}/approve", body, content_type="application/json"
+        ),
+        "reject": client.post(
+            f"{API}/proposals/{proposal.pk}/reject", body, content_type="application/json"
+        ),
+        "precision": client.get(f"{API}/precision"),
+    }
+    assert {name: r.status_code for name, r in replies.items()} == dict.fromkeys(replies, 404)
+    assert WarningEvent.objects.count() == 1 + len(BURST_EVENTS)  # nothing of theirs stored
 
 
 def test_events_by_api_are_all_or_nothing_with_the_field_named(cast: Cast) -> None:
@@ -127,7 +181,7 @@ def test_event_file_errors_name_row_and_column_and_store_nothing(cast: Cast) -> 
         "/antifraud/warnings/upload/", {"what": "events", "file": upload}
     )
     assert page.status_code == 422
-    assert "row.2.amount" in page.content.decode()
+    assert 'data-key="row.2.amount"' in page.content.decode()
     assert not WarningEvent.objects.exists()
 
 
@@ -178,3 +232,24 @@ def test_precision_page_and_api(cast: Cast) -> None:
         "precision": 1.0,
     }
     assert session_client(cast.ivan).get("/antifraud/warnings/precision/").status_code == 200
+
+
+def test_the_editor_example_is_named_for_what_it_checks(cast: Cast) -> None:
+    client = session_client(cast.ivan)
+    for language, name in (
+        ("zh-hans", "接到已确认涉诈号码来电"),
+        ("en", "Call from a confirmed fraud number"),
+    ):
+        client.cookies["django_language"] = language
+        page = client.get("/antifraud/warnings/rules/new/").content.decode()
+        text = re.search(r'<textarea name="definition"[^>]*>(.*?)</textarea>', page, re.S)
+        assert text is not None
+        example = json.loads(html.unescape(text.group(1)))
+        # The name speaks of confirmed fraud numbers (the blocklist), as the condition checks.
+        assert example["name"] == name
+        assert {"field": "src", "op": "in_list", "value": "blocklist"} in example["when"]["all"]
+    saved = client.post(
+        "/antifraud/warnings/rules/new/",
+        {"rule_id": "example", "fraud_type": "other", "definition": json.dumps(example)},
+    )
+    assert saved.status_code == 302
