@@ -174,6 +174,16 @@ def do_assign_hazard(
         note=note,
         actor=actor,
     )
+    # The case engine records only who was assigned; the hazard's history must also say what
+    # was asked and by when, as a later assignment overwrites both on the hazard itself.
+    step = hazard.transitions.filter(action=CaseAction.ASSIGN).order_by("-pk").first()
+    assert step is not None, "do_assign_case records the step"
+    step.detail = {
+        **step.detail,
+        "requirement": hazard.requirement,
+        "deadline": hazard.deadline.isoformat() if hazard.deadline else None,
+    }
+    step.save(update_fields=["detail"])
     if organisation is not None and not hazard.responsible_name:
         hazard.responsible_name = organisation.name
         Hazard.objects.filter(pk=hazard.pk).update(

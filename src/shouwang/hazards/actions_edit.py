@@ -25,6 +25,7 @@ from shouwang.common.errors import ActionError, NotPermitted
 from shouwang.hazards.actions import _locate
 from shouwang.hazards.choices import HazardCategory
 from shouwang.hazards.models import Hazard, Premises
+from shouwang.hazards.wording import join_list
 from shouwang.orgs.geo import grid_at, valid_lat_lon
 from shouwang.orgs.roles import Cap
 from shouwang.orgs.scoping import user_covers_unit
@@ -268,7 +269,7 @@ def _record(
         else {"old": _audit_value(old[name]), "new": _audit_value(new[name])}
         for name in fields
     }
-    labels = "、".join(str(_model_field(name).verbose_name) for name in fields)
+    labels = join_list(_model_field(name).verbose_name for name in fields)
     CaseTransition.objects.create(
         case=hazard,
         action=CaseAction.EDIT,

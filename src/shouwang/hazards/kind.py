@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
 from shouwang.cases.kinds import CaseKind, register_kind
 from shouwang.hazards.choices import HazardGrade
 from shouwang.orgs.roles import Cap
@@ -5,6 +7,7 @@ from shouwang.orgs.roles import Cap
 HAZARD_KIND = register_kind(
     CaseKind(
         name="hazard",
+        label=_("隐患"),
         prefix="YH",
         grades=HazardGrade,
         # Defaults; admins edit them in the SLA table (cases.SlaRule).

@@ -36,6 +36,7 @@ from shouwang.hazards.ledger_values import (
     text_of,
     valid_phone,
 )
+from shouwang.hazards.wording import join_list
 from shouwang.orgs.geo import cell_of, valid_lat_lon
 
 if TYPE_CHECKING:
@@ -477,15 +478,15 @@ def _check_status_fields(ledger: Ledger, row: LedgerRow, get: _Getter, now: date
 
 
 def _category_hint() -> str:
-    return _("无效的隐患类别,应为:%(v)s。") % {"v": "、".join(str(c.label) for c in HazardCategory)}
+    return _("无效的隐患类别,应为:%(v)s。") % {"v": join_list(c.label for c in HazardCategory)}
 
 
 def _grade_hint() -> str:
-    return _("无效的隐患等级,应为:%(v)s。") % {"v": "、".join(str(c.label) for c in HazardGrade)}
+    return _("无效的隐患等级,应为:%(v)s。") % {"v": join_list(c.label for c in HazardGrade)}
 
 
 def _status_hint() -> str:
-    return _("无效的状态,应为:%(v)s。") % {"v": "、".join(str(c.label) for c in LedgerStatus)}
+    return _("无效的状态,应为:%(v)s。") % {"v": join_list(c.label for c in LedgerStatus)}
 
 
 def _date_hint() -> str:

@@ -679,3 +679,14 @@ def test_the_english_labels_of_an_english_export_read_back() -> None:
     assert status_value(submitted) == LedgerStatus.RECTIFIED
     assert status_value("已销号") == LedgerStatus.CLOSED
     assert status_value("nonsense") is None
+
+
+def test_english_errors_list_the_accepted_values_with_english_commas(cast: Cast) -> None:
+    from django.utils import translation
+
+    with translation.override("en"):
+        result = run(cast, xlsx([good_row(1, 隐患类别="火灾", 隐患等级="特大")]))
+    messages = [e.message for e in result.errors]
+    assert any("Fire safety, Work safety, " in m for m in messages), messages
+    assert any("Major, Significant, General" in m for m in messages), messages
+    assert not any("、" in m for m in messages)

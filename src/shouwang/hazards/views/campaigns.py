@@ -69,7 +69,12 @@ class _UnitsChoice(forms.ModelMultipleChoiceField[Unit]):
 
 class CampaignForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("行动名称"), max_length=200)
-    unit = _UnitChoice(label=gettext_lazy("组织单位"), queryset=Unit.objects.none())
+    unit = _UnitChoice(
+        label=gettext_lazy("组织单位"),
+        queryset=Unit.objects.none(),
+        # Django's own default ("- Select an option -") has no Chinese translation.
+        empty_label=gettext_lazy("请选择单位"),
+    )
     scope_units = _UnitsChoice(
         label=gettext_lazy("排查范围"),
         queryset=Unit.objects.none(),

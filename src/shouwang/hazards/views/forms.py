@@ -11,7 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import RegexValidator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -142,6 +142,31 @@ class UnitChoiceField(forms.ModelChoiceField[Unit]):
         return f"{obj.name}({obj.get_kind_display()})"
 
 
+class OrganisationChoiceField(forms.ModelChoiceField[Organisation]):
+    """Organisations by name; where names repeat in the list (registers have namesakes), with
+    what tells them apart, so that a hazard is not assigned to the wrong one unnoticed."""
+
+    repeated_names: frozenset[str] = frozenset()
+
+    def label_from_instance(self, obj: Organisation) -> str:
+        if obj.name not in self.repeated_names:
+            return obj.name
+        return f"{obj.name}({organisation_distinction(obj)})"
+
+
+def organisation_distinction(organisation: Organisation) -> str:
+    """What tells an organisation from others of its name: the end of its unified social credit
+    code (unique by law) and its grid; without a code, its address and its id."""
+    parts = []
+    if organisation.credit_code:
+        parts.append(_("信用代码尾号 %(tail)s") % {"tail": organisation.credit_code[-6:]})
+    if organisation.unit is not None:
+        parts.append(organisation.unit.name)
+    if not organisation.credit_code:
+        parts += [organisation.address, f"#{organisation.pk}"]
+    return " · ".join(p for p in parts if p)
+
+
 class OfficerChoiceField(forms.ModelChoiceField[User]):
     def label_from_instance(self, obj: User) -> str:
         unit = obj.unit.name if obj.unit else ""
@@ -172,7 +197,7 @@ class AssignForm(forms.Form):
     requirement = forms.CharField(
         label=gettext_lazy("整改要求"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    organisation = forms.ModelChoiceField(
+    organisation = OrganisationChoiceField(
         label=gettext_lazy("整改责任单位"),
         queryset=Organisation.objects.none(),
         required=False,
@@ -207,7 +232,14 @@ class AssignForm(forms.Form):
         companies = Organisation.objects.filter(
             kind__in=(OrganisationKind.COMPANY, OrganisationKind.DEPARTMENT)
         )
-        org_field.queryset = for_user(companies, actor)
+        org_field.queryset = for_user(companies, actor).select_related("unit")
+        repeated = (
+            org_field.queryset.values("name")
+            .annotate(n=Count("pk"))
+            .filter(n__gt=1)
+            .values_list("name", flat=True)
+        )
+        org_field.repeated_names = frozenset(repeated)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -60,6 +60,8 @@ class LedgerImportForm(forms.Form):
         queryset=Unit.objects.none(),
         to_field_name="code",
         label=gettext_lazy("导入到单位"),
+        # Django's own default ("- Select an option -") has no Chinese translation.
+        empty_label=gettext_lazy("请选择单位"),
         help_text=gettext_lazy("隐患将登记在该单位辖区内的网格。"),
     )
     file = forms.FileField(

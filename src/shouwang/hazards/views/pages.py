@@ -41,6 +41,7 @@ from shouwang.common.paging import CappedPaginator
 from shouwang.hazards.actions import do_assign_hazard, do_register_hazard
 from shouwang.hazards.choices import HazardCategory, HazardGrade, HazardSource
 from shouwang.hazards.filters import HazardFilter
+from shouwang.hazards.history import hazard_history
 from shouwang.hazards.kind import HAZARD_KIND
 from shouwang.hazards.models import Hazard
 from shouwang.hazards.queries import access_hazard, campaigns_for_user, hazards_for_user
@@ -310,7 +311,7 @@ def _detail_context(
         "unit_chain": list(hazard.unit.ancestors()),
         "stages": stages,
         "evidence_count": len(evidence),
-        "transitions": list(hazard.transitions.select_related("actor")),
+        "history": hazard_history(hazard, actor),
         "action_forms": forms,
         "verify_blocked": hazard.state == CaseState.SUBMITTED
         and actor.can(Cap.HAZARD_VERIFY)

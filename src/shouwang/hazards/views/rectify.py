@@ -32,6 +32,7 @@ from shouwang.hazards.choices import HazardGrade
 from shouwang.hazards.filters import HazardFilter
 from shouwang.hazards.models import Hazard
 from shouwang.hazards.queries import access_hazard, hazards_for_user
+from shouwang.hazards.wording import join_list
 from shouwang.orgs.choices import Role
 from shouwang.orgs.roles import Cap
 
@@ -72,7 +73,7 @@ def _parse_filter(request: HttpRequest) -> tuple[HazardFilter, str]:
         names = {"q": _("关键词"), "open": _("是否销号")}
         fields = sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]})
         return HazardFilter(), _("筛选条件无效:%(fields)s") % {
-            "fields": "、".join(str(names.get(f, f)) for f in fields)
+            "fields": join_list(names.get(f, f) for f in fields)
         }
 
 
