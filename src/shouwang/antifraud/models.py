@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from shouwang.antifraud.choices import (
@@ -19,6 +20,14 @@ from shouwang.antifraud.choices import (
     RequestType,
 )
 from shouwang.cases.models import Case
+
+
+def report_title(fraud_type: str, loss_amount: Decimal) -> str:
+    """A report's heading, "冒充电商物流客服 损失 3,600.00 元", in the active language."""
+    return gettext("%(type)s 损失 %(amount)s 元") % {
+        "type": FraudType(fraud_type).label,
+        "amount": f"{loss_amount:,.2f}",
+    }
 
 
 class FraudReport(Case):
@@ -51,6 +60,20 @@ class FraudReport(Case):
             models.Index(fields=["fraud_type", "occurred_at"], name="fraud_type_time"),
             models.Index(fields=["channel", "accepted_at"], name="fraud_channel_accepted"),
         ]
+
+    @property
+    def display_title(self) -> str:
+        """The heading pages show, built in the reader's language when the page renders. The
+        stored ``title`` is the same text in the source language, for search (``search_text``)
+        and ``str()``; it is never shown as the heading."""
+        return report_title(self.fraud_type, self.loss_amount)
+
+    @classmethod
+    def stored_title(cls, fraud_type: str, loss_amount: Decimal) -> str:
+        """The ``title`` column: always in the source language (zh-Hans), whoever registers the
+        report, so that search finds every report by the same words."""
+        with override(settings.LANGUAGE_CODE):
+            return report_title(fraud_type, loss_amount)[:200]
 
 
 class Indicator(models.Model):

@@ -26,6 +26,7 @@ from shouwang.demo.history import History
 from shouwang.demo.incidents import make_incidents
 from shouwang.demo.plan import CityShape, plan_city
 from shouwang.demo.rawsql import reset_sequences
+from shouwang.demo.statements import make_statements
 from shouwang.hazards.models import Hazard
 from shouwang.orgs.models import Unit, User
 
@@ -40,6 +41,8 @@ class DemoSummary:
     users: int
     hazards: int
     seconds: float
+    # The fraud reports with bank statements to trace (see demo/statements.py).
+    traced_reports: tuple[str, ...] = ()
 
 
 def demo_data_exists() -> bool:
@@ -58,7 +61,8 @@ def load_demo(
     fraud: bool = True,
 ) -> DemoSummary:
     """Generate the demo city into an empty database; about 2,000 x `scale` hazards, a year of
-    incidents and three months of fraud reports (each of the last two can be left out).
+    incidents and three months of fraud reports, a few with bank statements to trace (each of
+    the last two can be left out).
 
     The rows are written with hand-picked ids (see `demo.rawsql`): nothing else may write
     to the database meanwhile.
@@ -69,6 +73,7 @@ def load_demo(
     rng = Random(seed)
     now = now or timezone.now()
     total = round(HAZARDS_PER_SCALE * scale)
+    traced: list[str] = []
     with transaction.atomic():
         plan, names = plan_city(rng, shape or CityShape())
         city = build_city(plan, names, rng)
@@ -87,6 +92,8 @@ def load_demo(
         # Fraud reports go through the actions (ordinary ids), after the hand-numbered rows.
         if fraud:
             make_fraud(Random(seed + 2), now, scale)
+            # Statements for a few of those reports, so that fund tracing has money to follow.
+            traced = make_statements(Random(seed + 3), now)
     return DemoSummary(
         seed=seed,
         scale=scale,
@@ -94,4 +101,5 @@ def load_demo(
         users=User.objects.count(),
         hazards=Hazard.objects.count(),
         seconds=clock.monotonic() - started,
+        traced_reports=tuple(traced),
     )

@@ -54,7 +54,10 @@ def _workspace(actor: Any, report: FraudReport, request: HttpRequest) -> dict[st
     return {
         "report": report,
         "statements": list(statements_of(report)),
-        "banks": mapping_banks(actor),
+        "banks": list(mapping_banks(actor)),
+        # Who may save a bank's layout (see mapping_list): the empty bank list links there.
+        "can_edit_layouts": actor.can(Cap.FRAUD_MANAGE) and not actor.is_outside_party,
+        "statement_errors": {},
         "transfers": transfers,
         "chosen": int(chosen) if chosen.isdigit() else (transfers[0].pk if transfers else None),
         "traces": list(report.traces.select_related("created_by", "transfer")[:50]),
@@ -81,15 +84,21 @@ def _show_errors(request: HttpRequest, exc: ValidationError) -> None:
 @login_required
 @require_POST
 def statement_import(request: HttpRequest, report_pk: int) -> HttpResponse:
+    """Import a statement; when it fails, the workspace again with each error beside its field
+    (bank, file) and at the top of the page."""
     actor = actor_of(request, Cap.TRACE_RUN)
     report = access_report(actor, report_pk)
     upload = request.FILES.get("file")
-    bank = mapping_banks(actor).filter(pk=request.POST.get("organisation") or 0).first()
+    chosen = request.POST.get("organisation", "")
+    bank = mapping_banks(actor).filter(pk=int(chosen) if chosen.isdigit() else 0).first()
     try:
-        if upload is None:
-            raise ValidationError({"file": _("请选择流水文件。")})
-        if bank is None:
-            raise ValidationError({"organisation": _("请选择银行。")})
+        if bank is None or upload is None:
+            missing: dict[str, str] = {}
+            if bank is None:
+                missing["organisation"] = _("请选择银行。")
+            if upload is None:
+                missing["file"] = _("请选择流水文件。")
+            raise ValidationError(missing)
         statement = do_import_statement(
             report,
             organisation=bank,
@@ -101,12 +110,12 @@ def statement_import(request: HttpRequest, report_pk: int) -> HttpResponse:
         raise PermissionDenied from None
     except ValidationError as exc:
         _show_errors(request, exc)
-    else:
-        messages.success(
-            request,
-            _("已导入 %(file)s：%(n)d 笔交易。")
-            % {"file": statement.filename, "n": statement.row_count},
-        )
+        context = _workspace(actor, report, request)
+        context["statement_errors"] = error_dict(exc)
+        context["chosen_bank"] = bank.pk if bank else None
+        return render(request, "fraud_tracing/report.html", context, status=422)
+    imported = {"file": statement.filename, "n": statement.row_count}
+    messages.success(request, _("已导入 %(file)s：%(n)d 笔交易。") % imported)
     return redirect("fraud_tracing:report", report.pk)
 
 

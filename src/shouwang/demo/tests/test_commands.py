@@ -49,6 +49,7 @@ def test_load_demo_fills_an_empty_database_and_prints_the_logins(
     assert Hazard.objects.count() == 100
     text = out.getvalue()
     assert "100 条隐患" in text and "shouwang-demo" in text and "chief" in text
+    assert "可追踪资金的报案(已导入银行流水):ZP" in text
 
 
 def test_demo_rejects_a_malformed_address(db: None) -> None:

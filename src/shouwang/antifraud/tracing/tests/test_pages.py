@@ -1,6 +1,7 @@
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from shouwang.antifraud.models import FraudReport, PartnerRequest
@@ -108,6 +109,65 @@ def test_upload_with_a_bad_row_shows_row_and_column_and_writes_nothing(
     )
     assert "第 5 行，“交易时间”列" in response.content.decode()
     assert Transaction.objects.count() == count
+
+
+def _part(html: str, start: str, end: str) -> str:
+    """The html from ``start`` to the next ``end``."""
+    at = html.index(start)
+    return html[at : html.index(end, at)]
+
+
+def _field(html: str, name: str) -> str:
+    """The statement form's label that holds the field ``name`` (its errors are inside)."""
+    return _part(html, f'name="{name}"', "</label>")
+
+
+@pytest.mark.parametrize(
+    ("language", "bank_error", "file_error"),
+    [
+        ("zh-hans", "请选择银行。", "请选择流水文件。"),
+        ("en", "Choose a bank.", "Choose a statement file."),
+    ],
+)
+def test_import_errors_show_beside_their_fields_and_at_the_top(
+    cast: Cast, report: FraudReport, language: str, bank_error: str, file_error: str
+) -> None:
+    client = session_client(cast.ivan)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    url = f"/antifraud/trace/reports/{report.pk}/statements/"
+    response = client.post(url, {"organisation": ""})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert bank_error in _field(html, "organisation") and file_error in _field(html, "file")
+    messages = _part(html, 'class="messages"', "</ul>")
+    assert bank_error in messages and file_error in messages
+    # A file that fails its checks: the row and column beside the file field, the bank kept.
+    bad = SimpleUploadedFile("bad.csv", as_csv([["昨天", CARD_1, "收", "1", "x", "", "", "9"]]))
+    response = client.post(url, {"organisation": cast.other_bank.pk, "file": bad})
+    html = response.content.decode()
+    assert response.status_code == 422 and "交易时间" in _field(html, "file")
+    assert f'<option value="{cast.other_bank.pk}" selected>' in html
+
+
+def test_without_layouts_the_workspace_says_so_and_links_to_them_for_those_who_may_edit(
+    cast: Cast,
+) -> None:
+    report = register_report(cast)  # no bank has a statement layout yet
+    url = f"/antifraud/trace/reports/{report.pk}/"
+    chief = session_client(cast.alice)
+    chief.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = chief.get(url).content.decode()
+    hint = _part(html, 'id="no-layouts"', "</p>")
+    assert "No bank has a statement layout yet" in hint and "Set up the banks" in hint
+    assert 'href="/antifraud/trace/mappings/"' in hint
+    assert 'id="statement-form"' not in html
+    # An officer who may not edit layouts gets the sentence, without a link that would be a 403.
+    html = session_client(cast.carol).get(url).content.decode()
+    hint = _part(html, 'id="no-layouts"', "</p>")
+    assert "还没有银行设置流水格式" in hint and "/antifraud/trace/mappings/" not in html
+    save_mappings(cast)
+    html = chief.get(url).content.decode()
+    assert 'id="no-layouts"' not in html and 'id="statement-form"' in html
 
 
 def urls(report: FraudReport, trace: Trace) -> list[tuple[str, str, dict[str, Any]]]:

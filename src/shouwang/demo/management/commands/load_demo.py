@@ -71,5 +71,10 @@ class Command(BaseCommand):
                 "seconds": summary.seconds,
             }
         )
+        if summary.traced_reports:
+            self.stdout.write(
+                _("可追踪资金的报案(已导入银行流水):%(refs)s")
+                % {"refs": ", ".join(summary.traced_reports)}
+            )
         if verbose and total:
             self.stdout.write(logins_table())
