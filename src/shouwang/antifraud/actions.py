@@ -28,7 +28,7 @@ from shouwang.antifraud.choices import (
     RequestState,
     RequestType,
 )
-from shouwang.antifraud.intake import ReportInput, _Errors, parse_amount
+from shouwang.antifraud.intake import ReportInput, _Errors, parse_amount, parse_contact_phone
 from shouwang.antifraud.kind import FRAUD_KIND
 from shouwang.antifraud.models import (
     FraudReport,
@@ -89,15 +89,6 @@ def public_intake_unit() -> Unit:
     if unit is None:
         raise ActionError(_("尚未配置接收群众举报的单位。"), code="no_unit")
     return unit
-
-
-def _title(data: ReportInput) -> str:
-    from shouwang.antifraud.choices import FraudType
-
-    return _("%(type)s 损失 %(amount)s 元") % {
-        "type": FraudType(data.fraud_type).label,
-        "amount": f"{data.loss_amount:,.2f}",
-    }
 
 
 # One statement creates a report's new indicators and counts the report on the known ones,
@@ -227,7 +218,7 @@ def _create_report(
     grade = grade_for_loss(data.loss_amount)
     report = FraudReport.objects.create(
         kind=FRAUD_KIND.name,
-        title=_title(data)[:200],
+        title=FraudReport.stored_title(data.fraud_type, data.loss_amount),
         unit=unit,
         created_by=actor,
         created_at=now,
@@ -334,11 +325,9 @@ def do_submit_public_report(data: ReportInput, *, contact_phone: str) -> FraudRe
     """A citizen's report from the public form. It is stored at once (the receipt number is
     shown only after the commit) and waits for the centre to accept it."""
     errors = _Errors()
-    phone = contact_phone.strip()
-    if not phone:
-        errors.add("contact_phone", _("请留下联系电话,以便民警与您核实。"))
-    elif len(phone) > 32:
-        errors.add("contact_phone", _("不能超过 %(n)d 个字符。") % {"n": 32})
+    # Checked again here (the form checks it with the rest through parse_public_report) so that
+    # no caller can store a number police cannot call back.
+    phone = parse_contact_phone(contact_phone, errors)
     errors.raise_if_any()
     data.victim_phone = data.victim_phone or phone
     return _create_report(

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FraudType(models.TextChoices):
@@ -23,7 +24,8 @@ class FraudGrade(models.TextChoices):
 
     HUGE = "huge", _("特别巨大")  # 500,000 yuan and more
     LARGE = "large", _("巨大")  # 30,000 yuan and more
-    SIGNIFICANT = "significant", _("较大")  # 3,000 yuan and more
+    # 数额较大 is "relatively large" in law, where a hazard's 较大 grade is "significant".
+    SIGNIFICANT = "significant", pgettext_lazy("fraud amount", "较大")  # 3,000 yuan and more
     MINOR = "minor", _("一般")
 
 

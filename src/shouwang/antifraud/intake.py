@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from shouwang.antifraud.choices import ACCOUNT_KINDS, FraudType, IndicatorKind
-from shouwang.antifraud.normalise import normalise
+from shouwang.antifraud.normalise import normalise, normalise_phone
 from shouwang.orgs.choices import OrganisationKind
 from shouwang.orgs.models import Organisation
 
@@ -74,6 +74,10 @@ class _Errors:
         messages = error.messages if isinstance(error, ValidationError) else [error]
         self.errors.setdefault(key, []).extend(messages)
 
+    def merge(self, error: ValidationError) -> None:
+        for key, messages in error.message_dict.items():
+            self.errors.setdefault(key, []).extend(messages)
+
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationError(self.errors)
@@ -85,6 +89,30 @@ def _text(data: Mapping[str, Any], key: str, limit: int, errors: _Errors, prefix
     if len(text) > limit:
         errors.add(prefix + key, _("不能超过 %(n)d 个字符。") % {"n": limit})
     return text[:limit]
+
+
+def parse_phone(value: Any, key: str, errors: _Errors) -> str:
+    """A person's phone number, checked and stored as the phone indicators are (E.164), so that
+    the number police call back is one that can be dialled; "" when none is given."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return ""
+    if len(text) > 32:
+        errors.add(key, _("不能超过 %(n)d 个字符。") % {"n": 32})
+        return ""
+    try:
+        return normalise_phone(text)
+    except ValidationError as exc:
+        errors.add(key, exc)
+        return ""
+
+
+def parse_contact_phone(value: Any, errors: _Errors) -> str:
+    """The public form's contact phone: required, as it is how police reach the citizen."""
+    if value is None or not str(value).strip():
+        errors.add("contact_phone", _("请留下联系电话,以便民警与您核实。"))
+        return ""
+    return parse_phone(value, "contact_phone", errors)
 
 
 def parse_amount(value: Any, key: str, errors: _Errors, *, required: bool = True) -> Decimal:
@@ -258,13 +286,28 @@ def parse_report(data: Mapping[str, Any]) -> ReportInput:
         loss_amount=loss,
         narrative=_text(data, "narrative", 4000, errors),
         victim_name=_text(data, "victim_name", 50, errors),
-        victim_phone=_text(data, "victim_phone", 32, errors),
+        victim_phone=parse_phone(data.get("victim_phone"), "victim_phone", errors),
         victim_id_number=_text(data, "victim_id_number", 32, errors),
         indicators=indicators,
         transfers=transfers,
     )
     errors.raise_if_any()
     return report
+
+
+def parse_public_report(data: Mapping[str, Any]) -> tuple[ReportInput, str]:
+    """The public form: the report and the citizen's contact phone. Every problem of the
+    submission is raised together, so a citizen is not sent back once per field."""
+    errors = _Errors()
+    phone = parse_contact_phone(data.get("contact_phone"), errors)
+    report: ReportInput | None = None
+    try:
+        report = parse_report(data)
+    except ValidationError as exc:
+        errors.merge(exc)
+    errors.raise_if_any()
+    assert report is not None
+    return report, phone
 
 
 def form_data(post: Mapping[str, Any]) -> dict[str, Any]:

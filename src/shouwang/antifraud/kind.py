@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
 from shouwang.antifraud.choices import FraudGrade
 from shouwang.cases.kinds import CaseKind, register_kind
 from shouwang.orgs.roles import Cap
@@ -5,6 +7,7 @@ from shouwang.orgs.roles import Cap
 FRAUD_KIND = register_kind(
     CaseKind(
         name="fraud",
+        label=_("诈骗报案"),
         prefix="ZP",
         grades=FraudGrade,
         # Days to close a report once registered (the requests carry their own minute deadlines).

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shouwang.audit.models import AuditEvent
@@ -14,6 +15,19 @@ from shouwang.cases.kinds import all_kinds
 from shouwang.cases.models import Case
 
 CHANNELS = ("web", "api", "job", "cli", "system")
+
+# Each parameter's label on the filter form, for naming it in an error message.
+FILTER_LABELS = {
+    "actor": _("操作人用户名"),
+    "action": _("动作(前缀)"),
+    "object_type": _("对象类型"),
+    "object_id": _("对象编号或案件编号"),
+    "unit": _("单位(含下级)"),
+    "channel": _("渠道"),
+    "date_from": _("开始日期"),
+    "date_to": _("结束日期"),
+    "reveals": _("只看带事由的记录(查看个人信息)"),
+}
 
 
 def case_object_types() -> list[str]:

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from pydantic import ValidationError as PydanticError
 
 from shouwang.audit.actions import do_export_audit_log, do_reveal_field
-from shouwang.audit.filters import CHANNELS, AuditFilter
+from shouwang.audit.filters import CHANNELS, FILTER_LABELS, AuditFilter
 from shouwang.audit.models import AuditEvent
 from shouwang.audit.queries import access_event, access_personal_object, events_for_user
 from shouwang.audit.templatetags.personal import dom_id, masked_context
@@ -56,10 +56,18 @@ def _parse_filter(request: HttpRequest) -> tuple[AuditFilter, dict[str, str]]:
     try:
         return AuditFilter.model_validate(request.GET.dict()), {}
     except PydanticError as exc:
+        # Name the field by its label on the form, in the page's language: pydantic's own
+        # messages are English and name the query parameter (the hazard list does the same).
         errors: dict[str, str] = {}
         for err in exc.errors():
             name = str(err["loc"][0]) if err["loc"] else "__all__"
-            errors[name] = _("“%(field)s”的值无效:%(msg)s") % {"field": name, "msg": err["msg"]}
+            if name in FILTER_LABELS:
+                errors[name] = _("筛选条件“%(field)s”的值“%(value)s”无效。") % {
+                    "field": FILTER_LABELS[name],
+                    "value": request.GET.get(name, "")[:50],
+                }
+            else:  # the one check across fields: the dates' order
+                errors[name] = _("结束日期不能早于开始日期。")
         return AuditFilter(), errors
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shouwang.audit.log import record
 from shouwang.cases.kinds import all_kinds, get_kind
-from shouwang.cases.models import Case, SlaRule
+from shouwang.cases.models import SlaRule
 from shouwang.common.errors import NotPermitted
 from shouwang.orgs.roles import Cap
 
@@ -42,12 +41,6 @@ class SlaRow:
 def effective_sla_table() -> list[SlaRow]:
     """Every kind x grade with its effective hours: a SlaRule row overrides the kind default."""
     rules = {(r.kind, r.grade): r for r in SlaRule.objects.all()}
-    # A kind is named after the Case subclass that carries it (hazard -> Hazard -> 隐患).
-    labels = {
-        m._meta.model_name: str(m._meta.verbose_name)
-        for m in apps.get_models()
-        if issubclass(m, Case) and m is not Case
-    }
     rows: list[SlaRow] = []
     for kind in sorted(all_kinds(), key=lambda k: k.name):
         for grade in kind.grades:
@@ -56,7 +49,7 @@ def effective_sla_table() -> list[SlaRow]:
             rows.append(
                 SlaRow(
                     kind=kind.name,
-                    kind_label=labels.get(kind.name, kind.name),
+                    kind_label=str(kind.label),
                     kind_prefix=kind.prefix,
                     grade=grade.value,
                     grade_label=str(grade.label),

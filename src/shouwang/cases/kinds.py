@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import TextChoices
+from django_stubs_ext import StrOrPromise
 
 from shouwang.orgs.roles import Cap
 
@@ -12,6 +13,8 @@ from shouwang.orgs.roles import Cap
 @dataclass(frozen=True)
 class CaseKind:
     name: str
+    # What pages call the kind (gettext_lazy): the name is an identifier, not a word.
+    label: StrOrPromise
     prefix: str
     grades: type[TextChoices]
     default_sla_hours: dict[str, int]

@@ -195,10 +195,13 @@ def test_public_report_waits_for_acceptance(cast):
     data = parse_report(report_payload(cast, victim_phone=""))
     with pytest.raises(ValidationError):
         do_submit_public_report(data, contact_phone="")
+    with pytest.raises(ValidationError):
+        do_submit_public_report(data, contact_phone="12345")  # not a number police can call
+    assert not FraudReport.objects.exists()
     report = do_submit_public_report(data, contact_phone="13900002222")
     assert report.ack_number.startswith("FZ") and len(report.ack_number) == 12
     assert report.unit == cast.city and report.accepted_at is None
-    assert report.victim_phone == "13900002222"
+    assert report.victim_phone == "+8613900002222"
     assert not report.requests.exists()
     with pytest.raises(NotPermitted):
         do_accept_report(report, unit=cast.station_a, actor=cast.alice)  # city report, A's chief

@@ -39,7 +39,8 @@ def test_register_over_the_api_commits_report_and_requests(cast, api):
     body = response.json()
     assert body["reference"].startswith("ZP") and body["ack_number"].startswith("FZ")
     assert len(body["requests"]) == 4
-    assert body["victim_name"] == "王*明" and body["victim_phone"] == "139****1111"
+    # The victim's phone is stored as E.164, like the phone indicators.
+    assert body["victim_name"] == "王*明" and body["victim_phone"] == "+86*******1111"
     assert {r["type"] for r in body["requests"]} == {"block_phone", "freeze"}
     assert FraudReport.objects.get(pk=body["id"]).requests.count() == 4
 
@@ -51,6 +52,7 @@ def test_register_over_the_api_commits_report_and_requests(cast, api):
         (lambda d: d["indicators"][0].update(value="12345"), "indicators.0.value"),
         (lambda d: d["transfers"][1].update(amount="-100"), "transfers.1.amount"),
         (lambda d: d.update(loss_amount="-1"), "loss_amount"),
+        (lambda d: d.update(victim_phone="abc"), "victim_phone"),
         (lambda d: d.update(unit="000000"), "unit"),
     ],
 )

@@ -2,8 +2,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
-from shouwang.antifraud.intake import form_data, parse_report
+from shouwang.antifraud.intake import form_data, parse_public_report, parse_report
 from shouwang.antifraud.normalise import luhn_ok, normalise
 from shouwang.antifraud.tests.factories import CARD_1, report_payload
 
@@ -111,3 +112,37 @@ def test_form_data_reads_rows_and_skips_blank_ones():
     data = form_data(post)
     assert [i["value"] for i in data["indicators"]] == ["13812345678", "evil.com"]
     assert data["transfers"][0]["amount"] == "10"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("phone", ["abc", "12345"])
+def test_parse_report_rejects_a_victim_phone_nobody_can_call(cast, phone):
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
+        parse_report(report_payload(cast, victim_phone=phone))
+    assert exc.value.message_dict["victim_phone"] == [f"“{phone}”不是有效的电话号码。"]
+
+
+@pytest.mark.django_db
+def test_parse_report_stores_the_victim_phone_as_the_indicators_do(cast):
+    assert parse_report(report_payload(cast, victim_phone="139 0000 1111")).victim_phone == (
+        "+8613900001111"
+    )
+    assert parse_report(report_payload(cast, victim_phone="")).victim_phone == ""
+
+
+@pytest.mark.django_db
+def test_parse_public_report_reports_every_problem_at_once(cast):
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
+        parse_public_report({"fraud_type": "", "contact_phone": ""})
+    errors = exc.value.message_dict
+    assert {"fraud_type", "indicators", "contact_phone"} <= set(errors)
+    assert errors["contact_phone"] == ["请留下联系电话,以便民警与您核实。"]
+
+
+@pytest.mark.django_db
+def test_parse_public_report_checks_and_normalises_the_contact_phone(cast):
+    with pytest.raises(ValidationError) as exc:
+        parse_public_report({**report_payload(cast), "contact_phone": "abc"})
+    assert set(exc.value.message_dict) == {"contact_phone"}
+    _report, phone = parse_public_report({**report_payload(cast), "contact_phone": "139-0000-2222"})
+    assert phone == "+8613900002222"

@@ -76,6 +76,48 @@ def test_register_form_bad_input_shows_the_error_and_writes_nothing(cast, field,
     assert not FraudReport.objects.exists() and not Indicator.objects.exists()
 
 
+def test_register_form_shows_a_bad_victim_phone_next_to_the_field(cast):
+    response = session_client(cast.carol).post(
+        "/antifraud/new/", form_post(cast, victim_phone="abc")
+    )
+    assert response.status_code == 422
+    assert (
+        'name="victim_phone" value="abc" autocomplete="off">'
+        '<ul class="errorlist"><li>“abc”不是有效的电话号码。</li>'
+    ) in response.content.decode()
+    assert not FraudReport.objects.exists()
+
+
+@pytest.mark.parametrize("phone", ["abc", "12345"])
+def test_public_form_rejects_a_contact_phone_police_cannot_call(cast, phone):
+    post = form_post(cast, contact_phone=phone)
+    response = Client().post("/antifraud/report/", post)
+    assert response.status_code == 422
+    assert (
+        f'name="contact_phone" value="{phone}" autocomplete="tel">'
+        f'<ul class="errorlist"><li>“{phone}”不是有效的电话号码。</li>'
+    ) in response.content.decode()
+    assert not FraudReport.objects.exists()
+
+
+def test_public_form_stores_the_contact_phone_normalised(cast):
+    response = Client().post("/antifraud/report/", form_post(cast, contact_phone="139 0000 2222"))
+    assert response.status_code == 200
+    assert FraudReport.objects.get().victim_phone == "+8613900002222"
+
+
+def test_public_form_flags_every_missing_field_at_once(cast):
+    response = Client().post("/antifraud/report/", {"fraud_type": "", "contact_phone": ""})
+    assert response.status_code == 422
+    page = response.content.decode()
+    for message in (
+        "请选择诈骗类型。",
+        "请至少填写一条线索或一笔转账。",
+        "请留下联系电话,以便民警与您核实。",
+    ):
+        assert message in page
+
+
 def test_report_pages_are_scoped(cast):
     report = make_report(cast)
     ind = Indicator.objects.get(value=CARD_1)

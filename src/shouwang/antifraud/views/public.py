@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from shouwang.antifraud.actions import do_submit_public_report
 from shouwang.antifraud.choices import RequestState
-from shouwang.antifraud.intake import form_data, parse_report
+from shouwang.antifraud.intake import form_data, parse_public_report
 from shouwang.antifraud.models import FraudReport
 from shouwang.antifraud.views.common import error_dict
 from shouwang.antifraud.views.reports import form_context
@@ -49,11 +49,10 @@ def public_report(request: HttpRequest) -> HttpResponse:
         if _throttled():
             context["errors"] = {"general": [_("提交过于频繁,请稍后再试;紧急情况请拨打 110。")]}
             return render(request, "antifraud/public_form.html", context, status=429)
-        data = form_data(request.POST)
+        data = {**form_data(request.POST), "contact_phone": request.POST.get("contact_phone", "")}
         try:
-            report = do_submit_public_report(
-                parse_report(data), contact_phone=request.POST.get("contact_phone", "")
-            )
+            report_input, phone = parse_public_report(data)
+            report = do_submit_public_report(report_input, contact_phone=phone)
         except ValidationError as exc:
             context = form_context(request.POST, error_dict(exc), spare=(2, 1))
             context["post"] = request.POST

@@ -22,6 +22,7 @@ from shouwang.antifraud.actions import RequestItem, do_register_report, do_send_
 from shouwang.antifraud.choices import FraudType, IndicatorKind, RequestSource
 from shouwang.antifraud.intake import parse_report
 from shouwang.antifraud.models import FraudReport, PartnerRequest
+from shouwang.antifraud.normalise import normalise_phone
 from shouwang.antifraud.warning.choices import (
     TASK_MINUTES,
     Outcome,
@@ -386,6 +387,14 @@ def do_reject_proposal(proposal: BlockProposal, *, note: str, actor: User) -> Bl
     return proposal
 
 
+def _dials(value: str) -> bool:
+    try:
+        normalise_phone(value)
+    except ValidationError:
+        return False
+    return True
+
+
 def _report_for(task: WarningTask, loss: Decimal, note: str, actor: User) -> FraudReport:
     """The fraud report an "already lost" outcome turns into, prefilled from the task."""
     event = task.event
@@ -395,7 +404,10 @@ def _report_for(task: WarningTask, loss: Decimal, note: str, actor: User) -> Fra
         "loss_amount": str(loss),
         "narrative": note or _("由预警劝阻任务 %(ref)s 转报案。") % {"ref": task.reference},
         "victim_name": task.person_name,
-        "victim_phone": task.person_phone,
+        # The warned person is a rule's subject: a phone number, or an account for a rule on
+        # transfers. Only a number that dials goes in as the victim's phone, so an account never
+        # stops the officer from recording the loss.
+        "victim_phone": task.person_phone if _dials(task.person_phone) else "",
     }
     if event.type == "transfer" and task.counterpart:
         payload["transfers"] = [

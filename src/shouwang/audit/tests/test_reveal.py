@@ -72,6 +72,19 @@ def test_a_reveal_returns_the_clear_value_and_writes_one_audit_row(
     assert event.unit == cast.grid_a
 
 
+def test_the_audit_record_of_a_reveal_names_the_field_by_its_label(
+    cast: Cast, hazard: Hazard
+) -> None:
+    do_reveal_field(hazard, "responsible_phone", purpose="核查 YH0000001", actor=cast.alice)
+    [event] = reveals()
+    page = login(cast.frank).get(reverse("audit:event-detail", args=[event.pk]))
+    assert "查看个人信息:责任人电话" in page.content.decode()
+    english = login(cast.frank).get(
+        reverse("audit:event-detail", args=[event.pk]), headers={"Accept-Language": "en"}
+    )
+    assert "Reveal personal data: Responsible person&#x27;s phone" in english.content.decode()
+
+
 @pytest.mark.parametrize("purpose", ["", "   ", "核查", "x" * 301])
 def test_a_reveal_without_a_proper_purpose_writes_nothing(
     cast: Cast, hazard: Hazard, purpose: str

@@ -162,14 +162,49 @@ def test_it_shows_only_reveals_when_asked(cast: Cast) -> None:
     assert ids == {reveal.pk}
 
 
-def test_it_names_the_field_of_a_bad_filter_value(cast: Cast) -> None:
-    response = login(cast.frank).get(LIST, {"date_from": "yesterday"})
+def test_it_names_the_field_of_a_bad_filter_value_by_its_label(cast: Cast) -> None:
+    response = login(cast.frank).get(LIST, {"date_from": "2026-99-01"})
     assert response.status_code == 400
-    assert "date_from" in response.content.decode()
+    assert response.context["errors"] == {"date_from": "筛选条件“开始日期”的值“2026-99-01”无效。"}
+    assert "Input should be" not in response.content.decode()
     assert list(response.context["page"].object_list) == []
     response = login(cast.frank).get(LIST, {"channel": "fax"})
     assert response.status_code == 400
-    assert "channel" in response.content.decode()
+    assert response.context["errors"] == {"channel": "筛选条件“渠道”的值“fax”无效。"}
+
+
+def test_a_bad_filter_value_is_named_in_english_on_the_english_page(cast: Cast) -> None:
+    client = login(cast.frank)
+    response = client.get(LIST, {"date_from": "2026-99-01"}, headers={"Accept-Language": "en"})
+    assert response.status_code == 400
+    [message] = response.context["errors"].values()
+    assert "date_from" not in message and "Input should be" not in message
+    assert "“2026-99-01”" in message and not any("\u4e00" <= ch <= "\u9fff" for ch in message)
+
+
+def test_dates_in_the_wrong_order_are_refused_in_words(cast: Cast) -> None:
+    response = login(cast.frank).get(LIST, {"date_from": "2026-03-05", "date_to": "2026-03-01"})
+    assert response.status_code == 400
+    assert list(response.context["errors"].values()) == ["结束日期不能早于开始日期。"]
+
+
+def test_the_list_shows_actions_in_words_with_the_code_kept_small(cast: Cast) -> None:
+    record(cast.alice, "auth.login", cast.alice, unit=cast.station_a)
+    record(cast.alice, "case.assign", cast.station_a, unit=cast.station_a)
+    record(cast.alice, "test.unknown", cast.station_a, unit=cast.station_a)
+    record(
+        cast.alice,
+        "personal.reveal",
+        register(cast.bob, POINT_A),
+        unit=cast.station_a,
+        purpose="核查 YH1",
+        detail={"field": "responsible_phone"},
+    )
+    html = login(cast.frank).get(LIST).content.decode()
+    assert '登录 <small class="muted"><code>auth.login</code></small>' in html
+    assert '交办 <small class="muted"><code>case.assign</code></small>' in html
+    assert "查看个人信息:责任人电话 <small" in html
+    assert "<td><code>test.unknown</code></td>" in html  # an unknown code stays as it is
 
 
 def test_it_pages_by_fifty(cast: Cast) -> None:
@@ -197,7 +232,7 @@ def test_the_detail_page_shows_the_event_and_its_detail_json(cast: Cast) -> None
     response = login(cast.frank).get(reverse("audit:event-detail", args=[event.pk]))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "hazard.register" in html
+    assert '登记隐患 <small class="muted"><code>hazard.register</code></small>' in html
     assert "&quot;category&quot;: &quot;fire&quot;" in html
     assert login(cast.frank).get(reverse("audit:event-detail", args=[999999])).status_code == 404
 
@@ -235,7 +270,7 @@ def test_the_export_of_a_bad_filter_writes_nothing(cast: Cast) -> None:
     before = AuditEvent.objects.count()
     response = login(cast.frank).get(EXPORT, {"date_to": "2025-13-01"})
     assert response.status_code == 400
-    assert "date_to" in response.content.decode()
+    assert response.content.decode() == "筛选条件“结束日期”的值“2025-13-01”无效。"
     assert AuditEvent.objects.count() == before
 
 

@@ -152,6 +152,21 @@ def test_every_viewer_of_hazards_sees_the_sla_table_read_only(cast: Cast) -> Non
     assert "720" in html and "168" in html
 
 
+def test_the_sla_table_names_every_kind_in_words(cast: Cast) -> None:
+    labels = {r.kind: r.kind_label for r in effective_sla_table()}
+    assert {"hazard", "fraud"} <= set(labels)
+    assert all(label != kind for kind, label in labels.items())
+    html = login(cast.alice).get(SLA).content.decode()
+    assert '<td>诈骗报案 <span class="muted">ZP</span></td>' in html
+    assert '<td>隐患 <span class="muted">YH</span></td>' in html
+    english = login(cast.alice).get(SLA, headers={"Accept-Language": "en"}).content.decode()
+    assert "<td>fraud " not in english and "Fraud report" in english
+    assert "Exceptionally large" in english and "Relatively large" in english
+    assert "Significant" in english  # a hazard's 较大 grade keeps its own English
+    # English quotation marks, not the Chinese ones a CJK font draws full width.
+    assert '"re-escalation interval"' in english and "“re-escalation" not in english
+
+
 def test_the_admin_sees_the_sla_table_with_forms(cast: Cast) -> None:
     html = login(cast.admin).get(SLA).content.decode()
     assert 'name="hours"' in html

@@ -207,6 +207,21 @@ def test_outcome_already_lost_creates_a_prefilled_report(cast: Cast) -> None:
     assert report.requests.count() == 1  # the block request for the scammer's number
 
 
+def test_already_lost_for_an_account_subject_registers_without_a_victim_phone(
+    cast: Cast,
+) -> None:
+    # A rule on transfers warns about the paying account: it is no phone to call back, and it
+    # must not stop the officer from recording the loss.
+    score_scammer(cast)
+    switched_on(cast, "victim", VICTIM_RULE)
+    task = ingest(cast, [call(SCAMMER, "13900001111", 0, grid=cast.grid_a.code)]).tasks[0]
+    task.person_phone = "6222020000000001"
+    task.save(update_fields=["person_phone"])
+    do_record_outcome(task, outcome=Outcome.LOST, loss_amount=Decimal("500"), actor=cast.bob)
+    report = FraudReport.objects.get(pk=task.report_id)
+    assert report.victim_phone == ""
+
+
 def test_already_lost_without_an_amount_writes_nothing(cast: Cast) -> None:
     score_scammer(cast)
     switched_on(cast, "victim", VICTIM_RULE)
