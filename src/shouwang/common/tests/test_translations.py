@@ -306,7 +306,7 @@ def test_the_hazard_register_renders_in_english(cast: Cast) -> None:
     response = english_client(cast.alice).get("/hazards/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<html lang="en">' in html
+    assert '<html lang="en"' in html
     assert_english(
         html, cast_data(cast), "Hazard register", "Inspection campaigns", "Sign out", "Major"
     )
