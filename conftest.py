@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from shouwang.common.testing import Cast, build_cast, make_jpeg
 
@@ -33,6 +34,16 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
     # The cast logs in often; a slow password hash would dominate the suite's time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts and ends in the default language. A request leaves its language active
+    on the thread (LocaleMiddleware does not reset it), so an English page in one test would
+    otherwise turn the next test's messages English."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
