@@ -105,3 +105,15 @@ def test_the_trend_figures_carry_their_brackets_inside_the_translation(data: Cas
     assert "Period on period (previous period: " in page
     assert "Year on year (a year earlier: " in page
     assert "<th>Previous period</th>" in page
+
+
+@pytest.mark.parametrize(
+    "url", ["/incidents/import/", "/incidents/import/mappings/new/", "/incidents/duty/"]
+)
+def test_selects_offer_a_translated_empty_choice(cast: Cast, url: str) -> None:
+    # Django 6.1's default "- Select an option -" has no Chinese translation.
+    chinese = session_client(cast.alice).get(url).content.decode()
+    assert "Select an option" not in chinese and "请选择" in chinese
+    english = session_client(cast.alice)
+    english.cookies["django_language"] = "en"
+    assert "Select an option" not in english.get(url).content.decode()

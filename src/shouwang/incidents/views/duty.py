@@ -35,7 +35,10 @@ class EventForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("活动名称"), max_length=200)
     kind = forms.ChoiceField(label=gettext_lazy("类型"), choices=EventKind.choices)
     unit = forms.ModelChoiceField(
-        queryset=Unit.objects.none(), to_field_name="code", label=gettext_lazy("所在单位")
+        queryset=Unit.objects.none(),
+        to_field_name="code",
+        label=gettext_lazy("所在单位"),
+        empty_label=gettext_lazy("请选择单位"),
     )
     starts_on = forms.DateField(
         label=gettext_lazy("开始日期"), widget=forms.DateInput(attrs={"type": "date"})

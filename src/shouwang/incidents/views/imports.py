@@ -38,7 +38,9 @@ def _importer(request: HttpRequest) -> User:
 
 class ImportForm(forms.Form):
     mapping = forms.ModelChoiceField(
-        queryset=ImportMapping.objects.none(), label=gettext_lazy("导入映射")
+        queryset=ImportMapping.objects.none(),
+        label=gettext_lazy("导入映射"),
+        empty_label=gettext_lazy("请选择导入映射"),
     )
     file = forms.FileField(
         label=gettext_lazy("警情文件"), help_text=gettext_lazy(".xlsx 或 .csv 文件")
@@ -49,7 +51,10 @@ class ImportForm(forms.Form):
 class MappingForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("名称"), max_length=100)
     unit = forms.ModelChoiceField(
-        queryset=Unit.objects.none(), to_field_name="code", label=gettext_lazy("所属单位")
+        queryset=Unit.objects.none(),
+        to_field_name="code",
+        label=gettext_lazy("所属单位"),
+        empty_label=gettext_lazy("请选择单位"),
     )
     source = forms.ChoiceField(label=gettext_lazy("来源"), choices=IncidentSource.choices)
     time_column = forms.CharField(label=gettext_lazy("时间列"), max_length=100)
