@@ -27,6 +27,7 @@ from shouwang.demo.incidents import make_incidents
 from shouwang.demo.plan import CityShape, plan_city
 from shouwang.demo.rawsql import reset_sequences
 from shouwang.demo.statements import make_statements
+from shouwang.demo.warnings import make_warnings
 from shouwang.hazards.models import Hazard
 from shouwang.orgs.models import Unit, User
 
@@ -61,8 +62,8 @@ def load_demo(
     fraud: bool = True,
 ) -> DemoSummary:
     """Generate the demo city into an empty database; about 2,000 x `scale` hazards, a year of
-    incidents and three months of fraud reports, a few with bank statements to trace (each of
-    the last two can be left out).
+    incidents and three months of fraud reports, a few with bank statements to trace, and two
+    weeks of early warnings (incidents, and fraud with its warnings, can be left out).
 
     The rows are written with hand-picked ids (see `demo.rawsql`): nothing else may write
     to the database meanwhile.
@@ -94,6 +95,8 @@ def load_demo(
             make_fraud(Random(seed + 2), now, scale)
             # Statements for a few of those reports, so that fund tracing has money to follow.
             traced = make_statements(Random(seed + 3), now)
+            # Two weeks of the early-warning loop, on the reports' confirmed numbers.
+            make_warnings(Random(seed + 4), now)
     return DemoSummary(
         seed=seed,
         scale=scale,

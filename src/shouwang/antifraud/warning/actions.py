@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -78,17 +79,23 @@ class IngestResult:
 
 @transaction.atomic
 def do_ingest_events(
-    events: list[EventInput], *, source: str, actor: User, unit: Unit | None = None
+    events: list[EventInput],
+    *,
+    source: str,
+    actor: User,
+    unit: Unit | None = None,
+    batch: str | None = None,
 ) -> IngestResult:
     """Store checked events and run them through the active rules in the same transaction, so
     an acknowledged batch has its proposals and tasks. The events are the centre's (a carrier
-    feed covers everyone); a task goes to the person's grid wherever it is."""
+    feed covers everyone); a task goes to the person's grid wherever it is. ``batch`` names the
+    batch (default: the time and a random suffix)."""
     _police(actor, Cap.FRAUD_MANAGE)
     unit = unit or jurisdiction(actor)
     if unit is None or not user_covers_unit(actor, unit):
         raise NotPermitted("fraud.manage")
     now = timezone.now()
-    batch = f"{now:%Y%m%d%H%M%S}-{secrets.token_hex(3)}"
+    batch = (batch or f"{now:%Y%m%d%H%M%S}-{secrets.token_hex(3)}")[:32]
     stored = WarningEvent.objects.bulk_create(
         [
             WarningEvent(
@@ -395,8 +402,20 @@ def _dials(value: str) -> bool:
     return True
 
 
-def _report_for(task: WarningTask, loss: Decimal, note: str, actor: User) -> FraudReport:
-    """The fraud report an "already lost" outcome turns into, prefilled from the task."""
+# Where a report's parse errors point, as fields of the outcome form.
+_OUTCOME_FIELDS = {
+    "transfers.0.to_account": "to_account",
+    "transfers.0.to_kind": "to_kind",
+    "indicators": "to_account",
+}
+
+
+def _report_for(
+    task: WarningTask, loss: Decimal, note: str, paid_to: tuple[str, str], actor: User
+) -> FraudReport:
+    """The fraud report an "already lost" outcome turns into, prefilled from the task. The
+    account the officer learnt the money went to (``paid_to``: kind, account) gets the freeze
+    request; without one, the warning's own counterpart does."""
     event = task.event
     payload: dict[str, Any] = {
         "fraud_type": task.fraud_type,
@@ -409,18 +428,39 @@ def _report_for(task: WarningTask, loss: Decimal, note: str, actor: User) -> Fra
         # stops the officer from recording the loss.
         "victim_phone": task.person_phone if _dials(task.person_phone) else "",
     }
-    if event.type == "transfer" and task.counterpart:
-        payload["transfers"] = [
+    to_kind, to_account = paid_to
+    transfers: list[dict[str, Any]] = []
+    if to_account:
+        transfers.append(
+            {"to_kind": to_kind or IndicatorKind.BANK_CARD, "to_account": to_account,
+             "amount": str(loss), "at": event.time}
+        )  # fmt: skip
+    elif event.type == "transfer" and task.counterpart:
+        transfers.append(
             {
                 "to_kind": IndicatorKind.BANK_CARD,
                 "to_account": task.counterpart,
                 "amount": str(event.data.get("amount") or loss),
                 "at": event.time,
             }
-        ]
-    elif task.counterpart:
+        )
+    if transfers:
+        payload["transfers"] = transfers
+    if task.counterpart and event.type != "transfer":
         payload["indicators"] = [{"kind": IndicatorKind.PHONE, "value": task.counterpart}]
-    return do_register_report(parse_report(payload), unit=task.unit, actor=actor)
+    if not transfers and not task.counterpart:
+        # An app install, say: nothing to block or freeze unless the officer says where the
+        # money went.
+        raise ValidationError(
+            {"to_account": [_("这条预警没有涉诈号码或账户:请填写钱转到的账户,以便发出止付请求。")]}
+        )
+    try:
+        data = parse_report(payload)
+    except ValidationError as exc:
+        raise ValidationError(
+            {_OUTCOME_FIELDS.get(key, key): errs for key, errs in exc.message_dict.items()}
+        ) from None
+    return do_register_report(data, unit=task.unit, actor=actor)
 
 
 @transaction.atomic
@@ -430,10 +470,12 @@ def do_record_outcome(
     outcome: str,
     note: str = "",
     loss_amount: Decimal | None = None,
+    paid_to: tuple[str, str] = ("", ""),
     actor: User,
 ) -> WarningTask:
     """The officer's result. "Already lost" registers a fraud report (its block and freeze
-    requests go out with it); a bad report stores no outcome either."""
+    requests go out with it, to ``paid_to``, the kind and account the money went to, when the
+    officer learnt it); a bad report stores no outcome either."""
     _police(actor, Cap.WARNING_HANDLE)
     if not user_covers_unit(actor, task.unit):
         raise NotPermitted("fraud.warning")
@@ -454,7 +496,7 @@ def do_record_outcome(
     task.refresh_from_db()
     if outcome == Outcome.LOST:
         assert loss_amount is not None
-        task.report = _report_for(task, loss_amount, note, actor)
+        task.report = _report_for(task, loss_amount, note, paid_to, actor)
         task.save(update_fields=["report"])
     record(
         actor,
@@ -464,6 +506,22 @@ def do_record_outcome(
         detail={"outcome": outcome, "late": now > task.deadline, "report": task.report_id},
     )
     return task
+
+
+def _finite(value: Any) -> float:
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
+
+
+def _finite_or_none(value: Any) -> float | None:
+    """A feature's value; null (or NaN, as older score files wrote it) when the number had no
+    records of that kind. JSON columns cannot store NaN."""
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
 
 
 def _read_reasons(content: bytes) -> dict[str, list[dict[str, Any]]]:
@@ -476,8 +534,8 @@ def _read_reasons(content: bytes) -> dict[str, list[dict[str, Any]]]:
             reasons[str(row["phone_no_m"])] = [
                 {
                     "feature": str(r["feature"]),
-                    "value": float(r["value"]),
-                    "calibrated": float(r["calibrated"]),
+                    "value": _finite_or_none(r["value"]),
+                    "calibrated": _finite(r["calibrated"]),
                 }
                 for r in row["reasons"]
             ]

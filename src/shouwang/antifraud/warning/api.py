@@ -90,7 +90,12 @@ def post_outcome(request: HttpRequest, task_id: int, payload: OutcomeIn) -> Task
         except InvalidOperation:
             raise ValidationError({"loss_amount": [_("金额不是数字。")]}) from None
     actions.do_record_outcome(
-        task, outcome=payload.outcome, note=payload.note, loss_amount=loss, actor=actor
+        task,
+        outcome=payload.outcome,
+        note=payload.note,
+        loss_amount=loss,
+        paid_to=(payload.to_kind, payload.to_account.strip()),
+        actor=actor,
     )
     return TaskOut.of(access_task(actor, task_id))
 

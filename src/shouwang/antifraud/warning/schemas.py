@@ -28,7 +28,7 @@ class IngestOut(Schema):
 
 class ReasonOut(Schema):
     feature: str
-    value: float
+    value: float | None = Field(description="the number's value; null when it had no records")
     calibrated: float
 
 
@@ -80,6 +80,12 @@ class OutcomeIn(Schema):
     outcome: str = Field(description="dissuaded, lost, unreachable or false_alarm")
     note: str = ""
     loss_amount: str | None = Field(None, description="yuan; required for lost")
+    to_kind: str = Field("bank_card", description="for lost: kind of the account the money went to")
+    to_account: str = Field(
+        "",
+        description="for lost: the account the money went to; required when the task has no "
+        "counterpart (an app install, say)",
+    )
 
 
 class ProposalOut(Schema):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shouwang.antifraud.choices import FraudType
+from shouwang.antifraud.choices import ACCOUNT_KINDS, FraudType, IndicatorKind
 from shouwang.antifraud.views.common import actor_of, error_dict
 from shouwang.antifraud.warning import actions
 from shouwang.antifraud.warning.choices import Outcome, ProposalState, TaskState
@@ -101,11 +101,17 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     outcome=request.POST.get("outcome", ""),
                     note=request.POST.get("note", "")[:2000],
                     loss_amount=loss,
+                    paid_to=(
+                        request.POST.get("to_kind", ""),
+                        request.POST.get("to_account", "").strip()[:64],
+                    ),
                     actor=actor,
                 )
                 return redirect("fraud_warning:task-detail", pk=task.pk)
             except ValidationError as exc:
                 errors = error_dict(exc)
+                # The action rolled back, but it had already read the task back as done.
+                task = access_task(actor, pk)
     return render(
         request,
         "fraud_warning/task_detail.html",
@@ -113,6 +119,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "task": task,
             "script": script_for(task.fraud_type),
             "outcomes": Outcome.choices,
+            # The kinds that receive money, in the order of IndicatorKind.
+            "account_kinds": [(k.value, k.label) for k in IndicatorKind if k in ACCOUNT_KINDS],
             "errors": errors,
             "post": request.POST,
             "now": timezone.now(),

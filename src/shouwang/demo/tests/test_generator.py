@@ -11,6 +11,12 @@ import time_machine
 from django.core.management import call_command
 from django.test import Client
 
+from shouwang.antifraud.warning.models import (
+    BlockProposal,
+    NumberScore,
+    WarningEvent,
+    WarningTask,
+)
 from shouwang.audit.models import AuditEvent
 from shouwang.cases.actions import do_scan_overdue, sla_hours
 from shouwang.cases.choices import OPEN_STATES, CaseAction, CaseState
@@ -191,6 +197,8 @@ def test_the_same_seed_gives_the_same_rows() -> None:
         tables["Transition"] = list(CaseTransition.objects.order_by("pk").values_list())
         tables["Evidence"] = list(Evidence.objects.order_by("pk").values_list())
         tables["Audit"] = list(AuditEvent.objects.order_by("pk").values_list())
+        for warned in (WarningEvent, WarningTask, BlockProposal, NumberScore):
+            tables[warned.__name__] = list(warned.objects.order_by("pk").values_list())
         return tables
 
     with time_machine.travel(NOW, tick=False):
@@ -199,7 +207,7 @@ def test_the_same_seed_gives_the_same_rows() -> None:
         call_command("flush", interactive=False, verbosity=0)
         load_demo(seed=5, scale=0.1, shape=SMALL_SHAPE)
         again = snapshot()
-    assert first["Hazard"] and first == again
+    assert first["Hazard"] and first["WarningTask"] and first == again
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ and have short billing histories; ordinary numbers call a few contacts often.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -19,11 +20,15 @@ def _number(rng: np.random.Generator) -> str:
     return "n" + "".join(rng.choice(list("0123456789abcdef"), 12))
 
 
-def records(numbers: int = 40, seed: int = 0) -> dict[str, pl.DataFrame]:
-    """Tables ``calls``, ``sms``, ``app`` and ``users`` for ``numbers`` subscribers; every fifth
-    is fraud-like. Some subscribers lack whole tables, as real ones do."""
+def records(
+    numbers: int = 40, seed: int = 0, ids: Sequence[str] | None = None
+) -> dict[str, pl.DataFrame]:
+    """Tables ``calls``, ``sms``, ``app`` and ``users`` for ``numbers`` subscribers (named
+    ``ids`` when given); every fifth (``ids[0]``, ``ids[5]``, ...) is fraud-like. Some
+    subscribers lack whole tables, as real ones do."""
     rng = np.random.default_rng(seed)
-    people = [_number(rng) for _ in range(numbers)]
+    people = list(ids) if ids is not None else [_number(rng) for _ in range(numbers)]
+    numbers = len(people)
     outsiders = [_number(rng) for _ in range(max(numbers * 3, 40))]
     calls: list[tuple[object, ...]] = []
     texts: list[tuple[object, ...]] = []

@@ -25,6 +25,7 @@ the same on both scales.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -79,6 +80,16 @@ class Reason:
     value: float
     contribution: float
     calibrated: float
+
+    def as_json(self) -> dict[str, float | str | None]:
+        """For a JSON file: a missing value (NaN, which JSON cannot hold) is null."""
+        value = self.value if math.isfinite(self.value) else None
+        return {
+            "feature": self.feature,
+            "value": value,
+            "contribution": self.contribution,
+            "calibrated": self.calibrated,
+        }
 
 
 @dataclass(frozen=True)

@@ -227,7 +227,7 @@ class Command(BaseCommand):
         if options.get("reasons") is not None:
             with Path(options["reasons"]).open("w", encoding="utf-8") as handle:
                 for row, number in enumerate(scores.ids):
-                    reasons = [vars(reason) for reason in scores.reasons(row)]
+                    reasons = [reason.as_json() for reason in scores.reasons(row)]
                     handle.write(json.dumps({"phone_no_m": number, "reasons": reasons}) + "\n")
         self.stdout.write(
             _("已评分 %(n)d 个号码,其中 %(k)d 个判为诈骗(模型 %(version)s),结果写入 %(out)s。")

@@ -1,3 +1,4 @@
+import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -6,12 +7,14 @@ from django.core.exceptions import ValidationError
 
 from shouwang.antifraud.choices import RequestSource
 from shouwang.antifraud.models import FraudReport, PartnerRequest
+from shouwang.antifraud.tests.factories import CARD_1 as CARD
 from shouwang.antifraud.tests.factories import PHONE_1, PHONE_2
 from shouwang.antifraud.warning.actions import (
     do_activate_version,
     do_approve_proposal,
     do_backtest_version,
     do_deactivate_rule,
+    do_import_scores,
     do_ingest_events,
     do_record_outcome,
     do_reject_proposal,
@@ -19,14 +22,21 @@ from shouwang.antifraud.warning.actions import (
 )
 from shouwang.antifraud.warning.choices import Outcome, ProposalState, TaskState
 from shouwang.antifraud.warning.events import parse_events
+from shouwang.antifraud.warning.feature_labels import explain
 from shouwang.antifraud.warning.feedback import by_model_version, by_rule_version
-from shouwang.antifraud.warning.models import BlockProposal, WarningEvent, WarningTask
+from shouwang.antifraud.warning.models import (
+    BlockProposal,
+    NumberScore,
+    WarningEvent,
+    WarningTask,
+)
 from shouwang.antifraud.warning.tests.helpers import (
     BURST_EVENTS,
     BURST_RULE,
     SCAMMER,
     T0,
     VICTIM_RULE,
+    at,
     call,
     ingest,
     score_scammer,
@@ -277,3 +287,84 @@ def test_partner_desks_cannot_ingest_or_decide(cast: Cast) -> None:
             parse_events([call(PHONE_1, "13900000001", 0)]), source="t", actor=cast.dora
         )
     assert WarningEvent.objects.count() == len(BURST_EVENTS)
+
+
+def test_reasons_of_a_number_without_records_import_as_no_value(cast: Cast) -> None:
+    """A number with no records of a kind has a missing value; `score --reasons` writes it as
+    null, and files from before wrote NaN, which a JSON column cannot store."""
+    scores = b"phone_no_m,score,is_fraud\n13800000001,0.91,1\n13800000002,0.88,1\n"
+    reasons = "\n".join(
+        json.dumps({"phone_no_m": number, "reasons": [{"feature": "arpu_mean", "value": value,
+                                                      "calibrated": 0.4}]})
+        for number, value in (("13800000001", None), ("13800000002", float("nan")))
+    ).encode()  # fmt: skip
+    assert do_import_scores(scores, model_version="v", reasons=reasons, actor=cast.ivan) == 2
+    stored = NumberScore.objects.order_by("value")
+    assert [s.reasons[0]["value"] for s in stored] == [None, None]
+    assert explain(stored[0].reasons)[0].value == "无记录"
+
+
+def test_a_reason_without_a_finite_push_is_refused_with_its_line(cast: Cast) -> None:
+    scores = b"phone_no_m,score,is_fraud\n13800000001,0.91,1\n"
+    reason = '{"feature": "a", "value": 1, "calibrated": NaN}'
+    reasons = ('\n{"phone_no_m": "13800000001", "reasons": [' + reason + "]}\n").encode()
+    with pytest.raises(ValidationError) as raised:
+        do_import_scores(scores, model_version="v", reasons=reasons, actor=cast.ivan)
+    assert "第 2 行" in str(raised.value.message_dict["reasons"])
+    assert not NumberScore.objects.exists()
+
+
+APP_RULE = {
+    "name": "安装屏幕共享类 App",
+    "risk": "high",
+    "when": {
+        "all": [
+            {"field": "type", "op": "eq", "value": "app_install"},
+            {"field": "app", "op": "in", "value": ["ToDesk", "向日葵远程控制"]},
+        ]
+    },
+    "flag": {"party": "src", "role": "victim"},
+}
+
+
+def app_install_task(cast: Cast) -> WarningTask:
+    switched_on(cast, "app", APP_RULE, fraud_type="loan")
+    event = {"type": "app_install", "time": at(0), "src": "13900001111", "app": "ToDesk",
+             "grid": cast.grid_a.code}  # fmt: skip
+    task: WarningTask = ingest(cast, [event]).tasks[0]
+    assert task.counterpart == ""
+    return task
+
+
+def test_already_lost_on_a_warning_without_a_counterpart_asks_where_the_money_went(
+    cast: Cast,
+) -> None:
+    task = app_install_task(cast)
+    with pytest.raises(ValidationError) as raised:
+        do_record_outcome(task, outcome=Outcome.LOST, loss_amount=Decimal("9000"), actor=cast.bob)
+    assert set(raised.value.message_dict) == {"to_account"}
+    with pytest.raises(ValidationError) as raised:
+        do_record_outcome(
+            task,
+            outcome=Outcome.LOST,
+            loss_amount=Decimal("9000"),
+            paid_to=("bank_card", "not-a-card"),
+            actor=cast.bob,
+        )
+    assert "to_account" in raised.value.message_dict  # the report's error, at the form's field
+    task.refresh_from_db()
+    assert (task.state, FraudReport.objects.count()) == (TaskState.OPEN, 0)
+
+    do_record_outcome(
+        task,
+        outcome=Outcome.LOST,
+        loss_amount=Decimal("9000"),
+        paid_to=("bank_card", CARD),
+        actor=cast.bob,
+    )
+    task.refresh_from_db()
+    assert task.report is not None
+    report = task.report
+    transfer = report.transfers.get()
+    assert (transfer.to_indicator.value, transfer.amount) == (CARD, Decimal("9000.00"))
+    assert report.requests.filter(type="freeze").count() == 1

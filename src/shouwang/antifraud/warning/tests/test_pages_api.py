@@ -5,6 +5,7 @@ import re
 import pytest
 
 from shouwang.antifraud.models import FraudReport
+from shouwang.antifraud.tests.factories import CARD_1 as CARD
 from shouwang.antifraud.tests.factories import PHONE_1
 from shouwang.antifraud.warning.models import RuleVersion, WarningEvent
 from shouwang.antifraud.warning.tests.helpers import (
@@ -253,3 +254,46 @@ def test_the_editor_example_is_named_for_what_it_checks(cast: Cast) -> None:
         {"rule_id": "example", "fraud_type": "other", "definition": json.dumps(example)},
     )
     assert saved.status_code == 302
+
+
+def _app_task(cast: Cast) -> int:
+    from shouwang.antifraud.warning.tests.test_actions import app_install_task
+
+    return int(app_install_task(cast).pk)
+
+
+def test_the_outcome_form_asks_where_the_money_went_and_keeps_what_was_typed(cast: Cast) -> None:
+    pk = _app_task(cast)
+    client = session_client(cast.bob)
+    url = f"/antifraud/warnings/tasks/{pk}/"
+    page = client.post(url, {"outcome": "lost", "loss_amount": "9000", "note": "已转账"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    # The error sits at the account field, and the officer's input is still there.
+    field = re.search(r'name="to_account".*?</label>', text, re.S)
+    assert field is not None and "请填写钱转到的账户" in field.group(0)
+    assert ">已转账</textarea>" in text and 'value="9000"' in text
+    assert FraudReport.objects.count() == 0
+    done = client.post(
+        url, {"outcome": "lost", "loss_amount": "9000", "to_kind": "bank_card", "to_account": CARD}
+    )
+    assert done.status_code == 302
+    assert FraudReport.objects.get().transfers.get().to_indicator.value == CARD
+
+
+def test_outcome_lost_by_api_takes_the_account_the_money_went_to(cast: Cast) -> None:
+    pk = _app_task(cast)
+    client = token_client(cast.bob)
+    missing = client.post(
+        f"{API}/tasks/{pk}/outcome",
+        json.dumps({"outcome": "lost", "loss_amount": "9000"}),
+        content_type="application/json",
+    )
+    assert missing.status_code == 422 and "to_account" in missing.content.decode()
+    reply = client.post(
+        f"{API}/tasks/{pk}/outcome",
+        json.dumps({"outcome": "lost", "loss_amount": "9000", "to_account": CARD}),
+        content_type="application/json",
+    )
+    assert reply.status_code == 200, reply.content
+    assert reply.json()["report_id"] == FraudReport.objects.get().pk
