@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from shouwang.antifraud.actions import request_visible_to
@@ -60,12 +60,16 @@ def access_request(user: User, request_id: int) -> PartnerRequest:
 
 
 def indicators_for_user(user: User) -> QuerySet[Indicator]:
-    """Indicators named in reports the user may see (police), none for partners: they learn of
-    indicators through their requests and the blocklist."""
+    """Indicators named in reports the user may see, or in requests of the user's units (an
+    early warning's block request has no report) — for police; none for partners: they learn
+    of indicators through their requests and the blocklist."""
     if not user.is_authenticated or user.is_outside_party or not user.can(Cap.FRAUD_VIEW):
         return Indicator.objects.none()
-    visible = reports_for_user(user).values("pk")
-    return Indicator.objects.filter(report_links__report__in=visible).distinct()
+    reports = reports_for_user(user).values("pk")
+    requests = requests_for_user(user).values("indicator_id")
+    return Indicator.objects.filter(
+        Q(report_links__report__in=reports) | Q(pk__in=requests)
+    ).distinct()
 
 
 def access_indicator(user: User, indicator_id: int) -> Indicator:

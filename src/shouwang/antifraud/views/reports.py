@@ -42,9 +42,11 @@ from shouwang.antifraud.queries import (
     access_report,
     access_request,
     reports_for_user,
+    requests_for_user,
 )
 from shouwang.antifraud.stats import stop_loss_rate
 from shouwang.antifraud.views.common import actor_of, error_dict
+from shouwang.antifraud.warning.queries import score_of_number, warnings_about
 from shouwang.cases.actions import do_add_evidence, do_cancel_case, do_close_case
 from shouwang.cases.choices import EvidenceStage
 from shouwang.common.errors import NotPermitted
@@ -398,7 +400,8 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-created_at")[:200]
     )
     requests = (
-        indicator.requests.filter(report__in=visible.values("pk"))
+        requests_for_user(actor)
+        .filter(indicator=indicator)
         .select_related("organisation", "report")
         .order_by("-pk")[:200]
     )
@@ -411,6 +414,10 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "requests": requests,
             "hidden": max(indicator.report_count - len(reports), 0),
             "can_manage": actor.can(Cap.FRAUD_MANAGE),
+            # What the early-warning loop knows of it: the model's score and reasons, the
+            # warnings it caused.
+            "score": score_of_number(indicator.value),
+            "warned": warnings_about(actor, indicator.value),
         },
     )
 

@@ -11,6 +11,7 @@ from django.http import Http404
 
 from shouwang.antifraud.warning.models import (
     BlockProposal,
+    NumberScore,
     RuleVersion,
     WarningEvent,
     WarningRule,
@@ -94,3 +95,22 @@ def events_for_user(user: User) -> QuerySet[WarningEvent]:
     if not _police_with(user, Cap.FRAUD_MANAGE, Cap.RULE_EDIT):
         return WarningEvent.objects.none()
     return for_user(WarningEvent.objects.all(), user, unit_field="unit")
+
+
+def _spellings(number: str) -> set[str]:
+    """A number as indicators store it (+86...) and as carrier feeds and score files write it."""
+    return {number, number.removeprefix("+86")}
+
+
+def score_of_number(number: str) -> NumberScore | None:
+    """The model's latest score of a number, if it was scored."""
+    return NumberScore.objects.filter(value__in=_spellings(number)).order_by("-scored_at").first()
+
+
+def warnings_about(user: User, number: str) -> tuple[int, list[BlockProposal]]:
+    """How many dissuasion tasks this number (or account) caused that the user can see, and
+    the block proposals about it (for those who decide them)."""
+    spellings = _spellings(number)
+    tasks = tasks_for_user(user).filter(counterpart__in=spellings).count()
+    proposals = list(proposals_for_user(user).filter(value__in=spellings).order_by("-created_at"))
+    return tasks, proposals

@@ -21,6 +21,7 @@ from shouwang.antifraud.warning.tests.helpers import (
 from shouwang.audit.models import AuditEvent
 from shouwang.common.apitest import session_client, token_client
 from shouwang.common.testing import Cast
+from shouwang.orgs.models import User
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/antifraud/warnings"
@@ -297,3 +298,54 @@ def test_outcome_lost_by_api_takes_the_account_the_money_went_to(cast: Cast) -> 
     )
     assert reply.status_code == 200, reply.content
     assert reply.json()["report_id"] == FraudReport.objects.get().pk
+
+
+def test_the_number_page_shows_its_score_reasons_and_warnings_in_scope(cast: Cast) -> None:
+    from shouwang.antifraud.actions import do_register_report
+    from shouwang.antifraud.intake import parse_report
+    from shouwang.antifraud.models import Indicator
+    from shouwang.antifraud.tests.factories import report_payload
+
+    _task(cast)  # SCAMMER scored 0.97 and warned about a person in grid A (station A)
+    for unit, chief in ((cast.station_a, cast.alice), (cast.station_b, cast.charlie)):
+        do_register_report(parse_report(report_payload(cast)), unit=unit, actor=chief)
+    number = Indicator.objects.get(value="+86" + SCAMMER)
+    url = f"/antifraud/indicators/{number.pk}/"
+
+    def side(user: User) -> str:
+        text = session_client(user).get(url).content.decode()
+        found = re.search(r'id="indicator-warnings".*?</section>', text, re.S)
+        assert found is not None
+        return found.group(0)
+
+    own = side(cast.alice)
+    assert "0.970" in own and "20260101-abc" in own
+    assert "由它触发 1 条" in own
+    # Station B's chief sees the score, but not the warning raised in station A.
+    other = side(cast.charlie)
+    assert "0.970" in other and "由它触发 0 条" in other
+    # A number never scored says so.
+    unscored = Indicator.objects.get(value="+86" + PHONE_1)
+    text = session_client(cast.alice).get(f"/antifraud/indicators/{unscored.pk}/")
+    assert "未评分" in text.content.decode()
+
+
+def test_a_number_known_only_from_a_warning_has_its_page_in_the_centres_scope(
+    cast: Cast,
+) -> None:
+    from shouwang.antifraud.models import Indicator
+    from shouwang.antifraud.warning.actions import do_approve_proposal
+
+    switched_on(cast, "burst", BURST_RULE)
+    proposal = next(p for p in ingest(cast, BURST_EVENTS).proposals if p.value == PHONE_1)
+    do_approve_proposal(proposal, actor=cast.ivan)  # a block request, no report
+    number = Indicator.objects.get(value="+86" + PHONE_1)
+    url = f"/antifraud/indicators/{number.pk}/"
+    page = session_client(cast.ivan).get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "已批准" in text  # the proposal, decided
+    assert "号码封停" in text  # and its request
+    # The request belongs to the centre: a station, a partner desk see nothing of it.
+    assert session_client(cast.alice).get(url).status_code == 404
+    assert session_client(cast.dora).get(url).status_code in (403, 404)
