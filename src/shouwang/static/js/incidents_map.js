@@ -64,8 +64,11 @@
   function cells(map, data, el) {
     return L.geoJSON(data, {
       style: function (f) {
+        // The outline is in pixels: at the whole city's zoom a cell is a few pixels wide and
+        // its outline is what keeps it visible.
         var top = f.properties.rank <= 10;
-        return { color: "#99000d", weight: top ? 1.5 : 0.6, fillColor: "#d7301f", fillOpacity: top ? 0.6 : 0.4 };
+        // Yellow: no incident category has it, so a cell never reads as an incident.
+        return { color: "#d9a400", weight: top ? 3 : 2, fillColor: "#ffd400", fillOpacity: top ? 0.85 : 0.6 };
       },
       onEachFeature: function (f, lyr) {
         var p = f.properties;
@@ -80,11 +83,12 @@
     var map = baseMap(el);
     var status = document.getElementById("map-status");
     var parts = [];
+    var cellLayer = null;
     legend(map);
     boundaries(map, el.dataset.boundariesUrl).then(function () {
       return getJson(el.dataset.forecastUrl);
     }).then(function (data) {
-      cells(map, data, el);
+      cellLayer = cells(map, data, el);
       parts.push(el.dataset.msgCells.replace("%(count)s", data.features.length));
       return getJson(el.dataset.incidentsUrl);
     }).then(function (data) {
@@ -101,6 +105,8 @@
             escapeHtml(p.occurred_at.slice(0, 16).replace("T", " ")) + "</div>");
         }
       }).addTo(map);
+      // Forecast cells above the incidents: hundreds of dots would hide them.
+      if (cellLayer) { cellLayer.bringToFront(); }
       var text = el.dataset.msgCount.replace("%(count)s", data.features.length);
       parts.unshift(data.truncated ? text + " · " + el.dataset.msgTruncated : text);
       if (status) { status.textContent = parts.join(" · "); }
