@@ -132,7 +132,11 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request, Cap.FRAUD_MANAGE)
     state = request.GET.get("state", ProposalState.PENDING)
-    proposals = proposals_for_user(actor).select_related("rule_version__rule", "event")
+    proposals = (
+        proposals_for_user(actor)
+        .select_related("rule_version__rule", "event")
+        .prefetch_related("requests")
+    )
     if state in ProposalState.values:
         proposals = proposals.filter(state=state)
     return render(

@@ -346,6 +346,9 @@ def test_a_number_known_only_from_a_warning_has_its_page_in_the_centres_scope(
     text = page.content.decode()
     assert "已批准" in text  # the proposal, decided
     assert "号码封停" in text  # and its request
+    # The proposal list links the approved number to that page.
+    listing = session_client(cast.ivan).get("/antifraud/warnings/proposals/?state=approved")
+    assert f'href="{url}"' in listing.content.decode()
     # The request belongs to the centre: a station, a partner desk see nothing of it.
     assert session_client(cast.alice).get(url).status_code == 404
     assert session_client(cast.dora).get(url).status_code in (403, 404)
