@@ -7,12 +7,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from shouwang.antifraud.blocklist import blocklist_csv_response, blocklist_for, kinds_for, lookup
 from shouwang.antifraud.choices import IndicatorKind
 from shouwang.antifraud.stats import dashboard
 from shouwang.antifraud.views.common import actor_of
+from shouwang.antifraud.warning.stats import warning_figures
 from shouwang.orgs.roles import Cap
 
 
@@ -24,9 +26,14 @@ def centre_dashboard(request: HttpRequest) -> HttpResponse:
         days = min(max(int(request.GET.get("days", 30)), 1), 366)
     except ValueError:
         days = 30
-    return render(
-        request, "antifraud/dashboard.html", {"d": dashboard(actor, days=days), "days": days}
-    )
+    figures = dashboard(actor, days=days)
+    context = {
+        "d": figures,
+        "days": days,
+        "w": warning_figures(actor, since=figures.since, now=timezone.now()),
+        "can_decide": actor.can(Cap.FRAUD_MANAGE),
+    }
+    return render(request, "antifraud/dashboard.html", context)
 
 
 @login_required

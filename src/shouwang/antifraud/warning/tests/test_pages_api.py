@@ -352,3 +352,39 @@ def test_a_number_known_only_from_a_warning_has_its_page_in_the_centres_scope(
     # The request belongs to the centre: a station, a partner desk see nothing of it.
     assert session_client(cast.alice).get(url).status_code == 404
     assert session_client(cast.dora).get(url).status_code in (403, 404)
+
+
+def test_the_centre_dashboard_counts_warnings_in_the_readers_scope(cast: Cast) -> None:
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from shouwang.antifraud.warning.actions import do_record_outcome
+    from shouwang.antifraud.warning.models import WarningTask
+
+    score_scammer(cast)
+    switched_on(cast, "victim", VICTIM_RULE)
+    people = ("13900001111", "13900002222", "13900003333", "13900004444")
+    events = [call(SCAMMER, p, n, grid=cast.grid_a.code) for n, p in enumerate(people)]
+    tasks = ingest(cast, events).tasks
+    do_record_outcome(tasks[0], outcome="dissuaded", actor=cast.bob)
+    do_record_outcome(tasks[1], outcome="dissuaded", actor=cast.bob)
+    do_record_outcome(tasks[2], outcome="lost", loss_amount=Decimal("800"), actor=cast.bob)
+    # The fourth is still open, and past its deadline.
+    WarningTask.objects.filter(pk=tasks[3].pk).update(
+        deadline=timezone.now() - timedelta(minutes=1)
+    )
+
+    def figures(user: User) -> str:
+        page = session_client(user).get("/antifraud/dashboard/").content.decode()
+        found = re.search(r'id="warning-figures".*?\n</div>', page, re.S)
+        assert found is not None
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", found.group(0)))
+
+    own = figures(cast.alice)
+    assert "Dissuasion" not in own  # the default language
+    assert re.search(r"期间劝阻任务 4 .*劝阻成功 2 .*已被骗 1 .*劝阻成功率 66.7% ", own)
+    assert re.search(r"按时反馈率 100.0% .*待劝阻 1 .*已超时未反馈 1 ", own)
+    other = figures(cast.charlie)  # station B: none of grid A's tasks
+    assert re.search(r"期间劝阻任务 0 .*劝阻成功率 — ", other)
