@@ -58,6 +58,7 @@ ACTION_LABELS: dict[str, StrOrPromise] = {
     "warning.events": gettext_lazy("接入预警数据"),
     "warning.task": gettext_lazy("派发劝阻任务"),
     "warning.outcome": gettext_lazy("反馈劝阻结果"),
+    "warning.task_late": gettext_lazy("劝阻任务超时转派"),
     "warning.proposal": gettext_lazy("提出封停建议"),
     "warning.proposal_approved": gettext_lazy("批准封停建议"),
     "warning.proposal_rejected": gettext_lazy("驳回封停建议"),

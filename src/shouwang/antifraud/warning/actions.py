@@ -54,7 +54,7 @@ from shouwang.antifraud.warning.models import (
     WarningRule,
     WarningTask,
 )
-from shouwang.antifraud.warning.routing import grid_of, officer_for
+from shouwang.antifraud.warning.routing import grid_of, officer_for, stand_in_for
 from shouwang.audit.log import record
 from shouwang.common.errors import ActionError, NotPermitted
 from shouwang.engines.scoring.rules import backtest
@@ -600,3 +600,41 @@ def do_import_scores(
     )
     record(actor, "warning.scores", detail={"model_version": model_version, "rows": len(rows)})
     return len(rows)
+
+
+def do_scan_late_tasks(now: datetime | None = None) -> int:
+    """Hand every dissuasion task still open at its deadline to another officer of the station
+    above the person's grid (the one with the fewest open tasks): money moves within the hour,
+    and the first officer may be off duty or on another call. Once per task, audited; the
+    deadline stays (it is the victim's), so the task stays marked late. Claimed with a
+    conditional UPDATE, so scanners never double up. Returns how many were handed on."""
+    now = now or timezone.now()
+    moved = 0
+    due = WarningTask.objects.filter(
+        state=TaskState.OPEN, deadline__lt=now, escalated_at__isnull=True
+    ).select_related("unit", "assignee")
+    for task in due.iterator(chunk_size=500):
+        stand_in = stand_in_for(task.unit, task.assignee)
+        with transaction.atomic():
+            claimed = WarningTask.objects.filter(
+                pk=task.pk, state=TaskState.OPEN, escalated_at__isnull=True
+            ).update(
+                escalated_at=now,
+                reassigned_from=task.assignee,
+                assignee=stand_in or task.assignee,
+            )
+            if claimed != 1:
+                continue
+            record(
+                None,
+                "warning.task_late",
+                task,
+                unit=task.unit,
+                detail={
+                    "from": task.assignee_id,
+                    "to": stand_in.pk if stand_in else None,
+                    "deadline": task.deadline.isoformat(),
+                },
+            )
+        moved += 1
+    return moved

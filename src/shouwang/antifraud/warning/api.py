@@ -67,7 +67,9 @@ def post_events(request: HttpRequest, payload: EventsIn) -> Status[IngestOut]:
 
 @router.get("/tasks", response={200: list[TaskOut], **ERRORS}, summary="Open warning tasks")
 def list_tasks(request: HttpRequest, state: str = "open") -> list[TaskOut]:
-    tasks = tasks_for_user(police_user(request)).select_related("unit", "assignee", "rule_version")
+    tasks = tasks_for_user(police_user(request)).select_related(
+        "unit", "assignee", "reassigned_from", "rule_version__rule"
+    )
     if state != "all":
         tasks = tasks.filter(state=state)
     return [TaskOut.of(t) for t in tasks.order_by("deadline", "id")[:LIST_LIMIT]]

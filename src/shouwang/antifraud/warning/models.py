@@ -263,6 +263,16 @@ class WarningTask(models.Model):
         related_name="+",
         verbose_name=_("转报案"),
     )
+    # Still open at its deadline: handed to another officer of the station (once).
+    escalated_at = models.DateTimeField(_("超时转派时间"), null=True, blank=True)
+    reassigned_from = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("原责任民警"),
+    )
 
     class Meta:
         verbose_name = _("劝阻任务")

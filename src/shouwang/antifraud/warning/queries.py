@@ -45,7 +45,9 @@ def task_visible_to(user: User, task: WarningTask) -> bool:
 
 def access_task(user: User, task_id: int) -> WarningTask:
     task = (
-        WarningTask.objects.select_related("unit", "assignee", "rule_version__rule", "event")
+        WarningTask.objects.select_related(
+            "unit", "assignee", "reassigned_from", "rule_version__rule", "event"
+        )
         .filter(pk=task_id)
         .first()
     )

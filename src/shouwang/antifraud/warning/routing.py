@@ -33,10 +33,12 @@ def grid_of(data: Mapping[str, Any]) -> Unit | None:
     return None
 
 
-def _least_loaded(unit: Unit, roles: set[str] | None) -> User | None:
+def _least_loaded(unit: Unit, roles: set[str] | None, exclude: User | None = None) -> User | None:
     people = User.objects.filter(unit=unit, is_active=True, organisation__isnull=True)
     if roles is not None:
         people = people.filter(role__in=roles)
+    if exclude is not None:
+        people = people.exclude(pk=exclude.pk)
     candidates = [u for u in people if u.can(Cap.WARNING_HANDLE)]
     if not candidates:
         return None
@@ -58,3 +60,16 @@ def officer_for(grid: Unit) -> User | None:
         return worker
     station = grid.ancestors().filter(kind=UnitKind.STATION).order_by("-depth").first()
     return _least_loaded(station, None) if station is not None else None
+
+
+def station_of(unit: Unit) -> Unit | None:
+    """The police station a unit belongs to (itself if it is one)."""
+    if unit.kind == UnitKind.STATION:
+        return unit
+    return unit.ancestors().filter(kind=UnitKind.STATION).order_by("-depth").first()
+
+
+def stand_in_for(unit: Unit, officer: User | None) -> User | None:
+    """Another officer of the station above ``unit``, for a task ``officer`` let run late."""
+    station = station_of(unit)
+    return _least_loaded(station, None, exclude=officer) if station is not None else None

@@ -51,6 +51,10 @@ class TaskOut(Schema):
     state: str
     outcome: str
     report_id: int | None
+    escalated_at: datetime | None = Field(
+        description="when the task, still open at its deadline, was handed to another officer"
+    )
+    reassigned_from: str | None = Field(description="the officer who had it before")
 
     @staticmethod
     def of(task: WarningTask) -> TaskOut:
@@ -73,6 +77,8 @@ class TaskOut(Schema):
             state=task.state,
             outcome=task.outcome,
             report_id=task.report_id,
+            escalated_at=task.escalated_at,
+            reassigned_from=task.reassigned_from.username if task.reassigned_from else None,
         )
 
 

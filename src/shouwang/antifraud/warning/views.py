@@ -63,7 +63,7 @@ def example_rule() -> dict[str, Any]:
 def task_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request, Cap.WARNING_HANDLE)
     state = request.GET.get("state", TaskState.OPEN)
-    tasks = tasks_for_user(actor).select_related("unit", "assignee")
+    tasks = tasks_for_user(actor).select_related("unit", "assignee", "reassigned_from")
     if state in TaskState.values:
         tasks = tasks.filter(state=state)
     # The officer's own grid first, then by deadline: the next call to make is at the top.

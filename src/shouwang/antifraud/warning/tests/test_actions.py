@@ -368,3 +368,37 @@ def test_already_lost_on_a_warning_without_a_counterpart_asks_where_the_money_we
     transfer = report.transfers.get()
     assert (transfer.to_indicator.value, transfer.amount) == (CARD, Decimal("9000.00"))
     assert report.requests.filter(type="freeze").count() == 1
+
+
+def test_a_task_open_at_its_deadline_goes_to_another_officer_of_the_station_once(
+    cast: Cast,
+) -> None:
+    from shouwang.antifraud.warning.actions import do_scan_late_tasks
+    from shouwang.cases.management.commands.scheduler import periodic_jobs
+
+    score_scammer(cast)
+    switched_on(cast, "victim", VICTIM_RULE)
+    late, answered = ingest(
+        cast,
+        [
+            call(SCAMMER, "13900001111", 0, grid=cast.grid_a.code),
+            call(SCAMMER, "13900002222", 1, grid=cast.grid_a.code),
+        ],
+    ).tasks
+    assert late.assignee == cast.bob  # the grid worker
+    do_record_outcome(answered, outcome=Outcome.DISSUADED, actor=cast.bob)
+    assert do_scan_late_tasks(now=late.deadline - timedelta(seconds=1)) == 0
+    assert do_scan_late_tasks(now=late.deadline + timedelta(minutes=1)) == 1
+    late.refresh_from_db()
+    # Station A's other officer (its chief, here) has it now; the deadline stays.
+    assert (late.assignee, late.reassigned_from) == (cast.alice, cast.bob)
+    assert late.escalated_at is not None and late.state == TaskState.OPEN
+    entry = AuditEvent.objects.get(action="warning.task_late")
+    assert entry.detail["from"] == cast.bob.pk and entry.detail["to"] == cast.alice.pk
+    # Once: a later scan leaves it, and a done task is never touched.
+    assert do_scan_late_tasks(now=late.deadline + timedelta(hours=2)) == 0
+    answered.refresh_from_db()
+    assert answered.escalated_at is None
+    # The new officer records the outcome; the scheduler runs the scan every minute.
+    do_record_outcome(late, outcome=Outcome.UNREACHABLE, actor=cast.alice)
+    assert any(job.name == "scan_late_tasks" for job, _ in periodic_jobs())

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.tasks import Task
 
-from shouwang.antifraud.jobs import scan_late_requests
+from shouwang.antifraud.jobs import scan_late_requests, scan_late_tasks
 from shouwang.cases.jobs import scan_overdue_cases
 
 
@@ -19,11 +19,13 @@ def periodic_jobs() -> list[tuple[Task[[], int], int]]:
         (scan_overdue_cases, int(settings.OVERDUE_SCAN_SECONDS)),
         # Partner requests have deadlines in minutes: look every minute.
         (scan_late_requests, int(settings.FRAUD_SCAN_SECONDS)),
+        # So have dissuasion tasks.
+        (scan_late_tasks, int(settings.FRAUD_SCAN_SECONDS)),
     ]
 
 
 class Command(BaseCommand):
-    help = "Enqueue periodic jobs (overdue cases, late partner requests) for the worker."
+    help = "Enqueue periodic jobs (overdue cases, late partner requests and dissuasion tasks)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="enqueue each job once and exit")
