@@ -30,7 +30,12 @@ def centre_dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "d": figures,
         "days": days,
-        "w": warning_figures(actor, since=figures.since, now=timezone.now()),
+        # Only for those who work warnings: to anyone else every figure would read 0.
+        "w": (
+            warning_figures(actor, since=figures.since, now=timezone.now())
+            if actor.can(Cap.WARNING_HANDLE)
+            else None
+        ),
         "can_decide": actor.can(Cap.FRAUD_MANAGE),
     }
     return render(request, "antifraud/dashboard.html", context)

@@ -388,3 +388,6 @@ def test_the_centre_dashboard_counts_warnings_in_the_readers_scope(cast: Cast) -
     assert re.search(r"按时反馈率 100.0% .*待劝阻 1 .*已超时未反馈 1 ", own)
     other = figures(cast.charlie)  # station B: none of grid A's tasks
     assert re.search(r"期间劝阻任务 0 .*劝阻成功率 — ", other)
+    # The auditor sees the dashboard but works no warnings: no row of zeros.
+    audited = session_client(cast.frank).get("/antifraud/dashboard/")
+    assert audited.status_code == 200 and 'id="warning-figures"' not in audited.content.decode()
