@@ -58,6 +58,10 @@ ACCOUNT_KINDS = frozenset(
 )
 
 
+# The same, as choices for a form's select, in the order of IndicatorKind.
+ACCOUNT_KIND_CHOICES = [(k, label) for k, label in IndicatorKind.choices if k in ACCOUNT_KINDS]
+
+
 class RequestType(models.TextChoices):
     BLOCK_PHONE = "block_phone", _("号码封停")
     BLOCK_DOMAIN = "block_domain", _("网址封堵")

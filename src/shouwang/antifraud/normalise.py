@@ -25,6 +25,12 @@ DEFAULT_REGION = "CN"
 _SEPARATORS = re.compile(r"[\s\-_.()（）]+")
 
 
+def feed_spellings(value: str) -> set[str]:
+    """A stored value and, for a Chinese phone, the same number as carrier feeds and score
+    files write it (no +86)."""
+    return {value, value.removeprefix("+86")}
+
+
 @dataclass(frozen=True)
 class Normalised:
     kind: str

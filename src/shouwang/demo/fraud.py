@@ -74,6 +74,15 @@ def _partners() -> None:
         )
 
 
+def partner_desks() -> dict[int, User]:
+    """The first desk user of each partner organisation, by organisation id."""
+    return {
+        u.organisation_id: u
+        for u in User.objects.filter(role=Role.PARTNER_DESK).order_by("pk")
+        if u.organisation_id
+    }
+
+
 def _shift(report: FraudReport, at: datetime) -> None:
     """Move a report registered just now back to `at`, with everything it wrote."""
     delta = report.created_at - at
@@ -112,11 +121,7 @@ def make_fraud(rng: Random, now: datetime, scale: float) -> int:
     }
     banks = list(Organisation.objects.filter(kind=OrganisationKind.BANK).order_by("pk"))
     payments = list(Organisation.objects.filter(kind=OrganisationKind.PAYMENT).order_by("pk"))
-    desks = {
-        u.organisation_id: u
-        for u in User.objects.filter(role=Role.PARTNER_DESK).order_by("pk")
-        if u.organisation_id
-    }
+    desks = partner_desks()
     analyst = User.objects.filter(role=Role.FRAUD_ANALYST).order_by("pk").first()
     # Mule accounts and numbers used against several victims.
     mules = [(_card(rng), rng.choice(banks)) for _ in range(12)]

@@ -52,7 +52,7 @@ from shouwang.antifraud.warning.models import (
     WarningTask,
 )
 from shouwang.audit.models import AuditEvent
-from shouwang.demo.fraud import _card, _shift
+from shouwang.demo.fraud import _card, _shift, partner_desks
 from shouwang.demo.names import mobile, person
 from shouwang.engines.scoring import FeatureTable, features_duckdb, train
 from shouwang.engines.scoring.generate import records
@@ -453,12 +453,7 @@ def make_warnings(rng: Random, now: datetime) -> int:
     cast = _cast(rng)
     if analyst is None or cast is None:
         return 0
-    desks = {
-        u.organisation_id: u
-        for u in User.objects.filter(role=Role.PARTNER_DESK).order_by("pk")
-        if u.organisation_id
-    }
-    people = _People(analyst, desks, _Clock())
+    people = _People(analyst, partner_desks(), _Clock())
     midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     first_day = midnight - timedelta(days=DAYS)
     scores, reasons, version = _scores(rng, cast)

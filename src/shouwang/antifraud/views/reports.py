@@ -27,7 +27,7 @@ from shouwang.antifraud.actions import (
     do_unconfirm_indicator,
 )
 from shouwang.antifraud.choices import (
-    ACCOUNT_KINDS,
+    ACCOUNT_KIND_CHOICES,
     FraudType,
     IndicatorKind,
     ReportChannel,
@@ -108,7 +108,7 @@ def form_context(
         "errors": errors,
         "fraud_types": FraudType.choices,
         "indicator_kinds": IndicatorKind.choices,
-        "account_kinds": [(k, label) for k, label in IndicatorKind.choices if k in ACCOUNT_KINDS],
+        "account_kinds": ACCOUNT_KIND_CHOICES,
         "institutions": Organisation.objects.filter(kind__in=INSTITUTION_KINDS).order_by("name"),
         "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
     }

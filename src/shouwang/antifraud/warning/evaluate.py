@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shouwang.antifraud.models import Indicator
+from shouwang.antifraud.normalise import feed_spellings
 from shouwang.antifraud.warning.models import NumberScore, RuleVersion, WarningEvent
 from shouwang.engines.scoring.rules import Evaluator, Hit, Rule, parse_rule
 
@@ -22,10 +23,8 @@ LIST_FLAGGED = "model_flagged"  # numbers the model scored above its threshold
 def _blocklist() -> set[str]:
     """Confirmed indicators; a Chinese phone also as carriers write it (no +86), because events
     arrive as the feed wrote them."""
-    values = set(
-        Indicator.objects.filter(confirmed_at__isnull=False).values_list("value", flat=True)
-    )
-    return values | {v[3:] for v in values if v.startswith("+86")}
+    values = Indicator.objects.filter(confirmed_at__isnull=False).values_list("value", flat=True)
+    return set().union(*(feed_spellings(v) for v in values))
 
 
 def platform_lists() -> dict[str, set[str]]:

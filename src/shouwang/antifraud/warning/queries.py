@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.http import Http404
 
+from shouwang.antifraud.normalise import feed_spellings
 from shouwang.antifraud.warning.models import (
     BlockProposal,
     NumberScore,
@@ -99,20 +100,17 @@ def events_for_user(user: User) -> QuerySet[WarningEvent]:
     return for_user(WarningEvent.objects.all(), user, unit_field="unit")
 
 
-def _spellings(number: str) -> set[str]:
-    """A number as indicators store it (+86...) and as carrier feeds and score files write it."""
-    return {number, number.removeprefix("+86")}
-
-
 def score_of_number(number: str) -> NumberScore | None:
     """The model's latest score of a number, if it was scored."""
-    return NumberScore.objects.filter(value__in=_spellings(number)).order_by("-scored_at").first()
+    return (
+        NumberScore.objects.filter(value__in=feed_spellings(number)).order_by("-scored_at").first()
+    )
 
 
 def warnings_about(user: User, number: str) -> tuple[int, list[BlockProposal]]:
     """How many dissuasion tasks this number (or account) caused that the user can see, and
     the block proposals about it (for those who decide them)."""
-    spellings = _spellings(number)
+    spellings = feed_spellings(number)
     tasks = tasks_for_user(user).filter(counterpart__in=spellings).count()
     proposals = list(proposals_for_user(user).filter(value__in=spellings).order_by("-created_at"))
     return tasks, proposals

@@ -58,7 +58,7 @@ def officer_for(grid: Unit) -> User | None:
     worker = _least_loaded(grid, {Role.GRID_WORKER})
     if worker is not None:
         return worker
-    station = grid.ancestors().filter(kind=UnitKind.STATION).order_by("-depth").first()
+    station = station_of(grid)
     return _least_loaded(station, None) if station is not None else None
 
 

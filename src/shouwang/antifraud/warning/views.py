@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shouwang.antifraud.choices import ACCOUNT_KINDS, FraudType, IndicatorKind
+from shouwang.antifraud.choices import ACCOUNT_KIND_CHOICES, FraudType
 from shouwang.antifraud.views.common import actor_of, error_dict
 from shouwang.antifraud.warning import actions
 from shouwang.antifraud.warning.choices import Outcome, ProposalState, TaskState
@@ -119,8 +119,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "task": task,
             "script": script_for(task.fraud_type),
             "outcomes": Outcome.choices,
-            # The kinds that receive money, in the order of IndicatorKind.
-            "account_kinds": [(k.value, k.label) for k in IndicatorKind if k in ACCOUNT_KINDS],
+            "account_kinds": ACCOUNT_KIND_CHOICES,
             "errors": errors,
             "post": request.POST,
             "now": timezone.now(),
