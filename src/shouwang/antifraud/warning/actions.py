@@ -493,11 +493,13 @@ def do_record_outcome(
     )
     if moved != 1:
         raise ActionError(_("该任务已反馈。"), code="conflict")
-    task.refresh_from_db()
     if outcome == Outcome.LOST:
         assert loss_amount is not None
-        task.report = _report_for(task, loss_amount, note, paid_to, actor)
-        task.save(update_fields=["report"])
+        report = _report_for(task, loss_amount, note, paid_to, actor)
+        WarningTask.objects.filter(pk=task.pk).update(report=report)
+    # Read back only now: a report that fails rolls the whole outcome back, and the caller's
+    # task must still say open then.
+    task.refresh_from_db()
     record(
         actor,
         "warning.outcome",

@@ -110,8 +110,6 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("fraud_warning:task-detail", pk=task.pk)
             except ValidationError as exc:
                 errors = error_dict(exc)
-                # The action rolled back, but it had already read the task back as done.
-                task = access_task(actor, pk)
     return render(
         request,
         "fraud_warning/task_detail.html",

@@ -352,6 +352,7 @@ def test_already_lost_on_a_warning_without_a_counterpart_asks_where_the_money_we
             actor=cast.bob,
         )
     assert "to_account" in raised.value.message_dict  # the report's error, at the form's field
+    assert task.state == TaskState.OPEN  # the caller's object was not read back as done
     task.refresh_from_db()
     assert (task.state, FraudReport.objects.count()) == (TaskState.OPEN, 0)
 
