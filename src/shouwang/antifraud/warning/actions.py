@@ -42,6 +42,7 @@ from shouwang.antifraud.warning.evaluate import (
     has_model,
     parsed,
     platform_lists,
+    versions_for_batch,
 )
 from shouwang.antifraud.warning.events import EventInput
 from shouwang.antifraud.warning.feedback import known_outcomes
@@ -87,9 +88,10 @@ def do_ingest_events(
     batch: str | None = None,
 ) -> IngestResult:
     """Store checked events and run them through the active rules in the same transaction, so
-    an acknowledged batch has its proposals and tasks. The events are the centre's (a carrier
-    feed covers everyone); a task goes to the person's grid wherever it is. ``batch`` names the
-    batch (default: the time and a random suffix)."""
+    an acknowledged batch has its proposals and tasks. The events are received by ``unit`` (the
+    actor's jurisdiction by default: a centre's carrier feed covers its city); the rules of that
+    unit and of the units above it apply. A task goes to the person's grid wherever it is.
+    ``batch`` names the batch (default: the time and a random suffix)."""
     _police(actor, Cap.FRAUD_MANAGE)
     unit = unit or jurisdiction(actor)
     if unit is None or not user_covers_unit(actor, unit):
@@ -121,13 +123,8 @@ def do_ingest_events(
         detail={"batch": batch, "events": len(stored), "source": source},
     )
     result = IngestResult(stored)
-    versions = list(
-        RuleVersion.objects.select_related("rule")
-        .filter(rule__active_version_id__isnull=False)
-        .filter(pk__in=WarningRule.objects.values("active_version_id"))
-    )
     scorer = StoredScorer()
-    for raised in evaluate_batch(versions, stored, scorer):
+    for raised in evaluate_batch(versions_for_batch(unit), stored, scorer):
         if raised.hit.role == "block":
             proposal = _propose(raised, scorer, unit, now)
             if proposal is not None:
@@ -219,19 +216,34 @@ def _dispatch(raised: Raised, scorer: StoredScorer, unit: Unit, now: datetime) -
 
 @transaction.atomic
 def do_save_rule_version(
-    data: Any, *, rule_id: str, fraud_type: str = FraudType.OTHER, actor: User
+    data: Any,
+    *,
+    rule_id: str,
+    fraud_type: str = FraudType.OTHER,
+    actor: User,
+    unit: Unit | None = None,
+    new: bool = False,
 ) -> RuleVersion:
-    """A new version of rule ``rule_id`` (the rule is created with its first). Versions are
-    never edited: the active version stays active until someone switches to another."""
+    """A new version of rule ``rule_id`` of ``unit`` (the actor's jurisdiction by default; the
+    rule is created with its first version). ``new`` asks for a new rule: an id the unit already
+    uses is refused rather than given a version. Versions are never edited: the active version
+    stays active until someone switches to another."""
     _police(actor, Cap.RULE_EDIT)
-    unit = jurisdiction(actor)
-    if unit is None:
+    unit = unit or jurisdiction(actor)
+    if unit is None or not user_covers_unit(actor, unit):
         raise NotPermitted("fraud.rules")
     if fraud_type not in FraudType.values:
         raise ValidationError({"fraud_type": [_("请选择诈骗类型。")]})
-    rule = WarningRule.objects.select_for_update().filter(rule_id=rule_id).first()
-    if rule is not None and not user_covers_unit(actor, rule.unit):
-        raise NotPermitted("fraud.rules")
+    rule = WarningRule.objects.select_for_update().filter(unit=unit, rule_id=rule_id).first()
+    if rule is not None and new:
+        raise ValidationError(
+            {
+                "id": [
+                    _("本单位已有编号为 %(id)s 的规则,请换一个编号或为它保存新版本。")
+                    % {"id": rule_id}
+                ]
+            }
+        )
     last = rule.versions.order_by("-version").first() if rule is not None else None
     number = last.version + 1 if last is not None else 1
     definition, _parsed = check_definition(
@@ -262,8 +274,9 @@ def do_save_rule_version(
 def do_backtest_version(
     version: RuleVersion, *, since: datetime, until: datetime, actor: User
 ) -> Backtest:
-    """Replay the stored events of [since, until] through this version alone and count what it
-    would have raised, and how many of those subjects outcomes have since confirmed."""
+    """Replay the stored events of [since, until] that the rule's unit received through this
+    version alone and count what it would have raised, and how many of those subjects outcomes
+    have since confirmed."""
     _police(actor, Cap.RULE_EDIT)
     if not user_covers_unit(actor, version.rule.unit):
         raise NotPermitted("fraud.rules")
@@ -274,7 +287,7 @@ def do_backtest_version(
     scorer = StoredScorer()
     report = backtest(
         rules,
-        (as_engine_event(e) for e in events_between(since, until)),
+        (as_engine_event(e) for e in events_between(since, until, within=version.rule.unit)),
         lists=platform_lists(),
         scorer=scorer if rules[0].uses_model() else None,
         outcomes=known_outcomes(),

@@ -8,12 +8,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shouwang.antifraud.models import Indicator
 from shouwang.antifraud.normalise import feed_spellings
-from shouwang.antifraud.warning.models import NumberScore, RuleVersion, WarningEvent
+from shouwang.antifraud.warning.models import NumberScore, RuleVersion, WarningEvent, WarningRule
 from shouwang.engines.scoring.rules import Evaluator, Hit, Rule, parse_rule
+
+if TYPE_CHECKING:
+    from shouwang.orgs.models import Unit
 
 # Lists a rule may name with in_list / not_in_list.
 LIST_BLOCKLIST = "blocklist"  # indicators the centre confirmed as fraud
@@ -83,18 +86,47 @@ def evaluator_for(rules: Sequence[Rule], scorer: StoredScorer) -> Evaluator:
     return Evaluator(rules, lists=platform_lists(), scorer=scorer if needs_model else None)
 
 
-def events_between(since: datetime, until: datetime) -> Iterator[WarningEvent]:
+def events_between(since: datetime, until: datetime, *, within: Unit) -> Iterator[WarningEvent]:
+    """The stored events of [since, until] that the units of ``within``'s subtree received: the
+    events a rule of that unit sees."""
     return (
-        WarningEvent.objects.filter(time__gte=since, time__lte=until)
+        WarningEvent.objects.filter(
+            time__gte=since, time__lte=until, unit__path__startswith=within.path
+        )
         .order_by("time", "id")
         .iterator(chunk_size=2000)
+    )
+
+
+def versions_for_batch(unit: Unit) -> list[RuleVersion]:
+    """The active versions of the rules that apply to a batch received by ``unit``: those of the
+    unit and of the units above it (a province's rule covers its cities' feeds)."""
+    return list(
+        RuleVersion.objects.select_related("rule__unit")
+        .filter(rule__unit__in=unit.ancestors())
+        .filter(pk__in=WarningRule.objects.values("active_version_id"))
+        .order_by("rule__unit__path", "rule__rule_id")
     )
 
 
 def evaluate_batch(
     versions: Sequence[RuleVersion], batch: Sequence[WarningEvent], scorer: StoredScorer
 ) -> list[Raised]:
-    """Hits that the events of ``batch`` raise under ``versions``, with the stored history."""
+    """Hits that the events of ``batch`` raise under ``versions``, with the stored history.
+    Each unit's rules replay the history of that unit's subtree only, so a province's counts
+    span its cities while a city's stay its own; rule ids are unique within a unit."""
+    by_unit: dict[int, list[RuleVersion]] = {}
+    for version in versions:
+        by_unit.setdefault(version.rule.unit_id, []).append(version)
+    raised: list[Raised] = []
+    for group in by_unit.values():
+        raised += _evaluate_group(group, batch, scorer)
+    return sorted(raised, key=lambda r: (r.event.time, r.event.pk))
+
+
+def _evaluate_group(
+    versions: Sequence[RuleVersion], batch: Sequence[WarningEvent], scorer: StoredScorer
+) -> list[Raised]:
     if not versions or not batch:
         return []
     rules = parsed(versions)
@@ -104,7 +136,7 @@ def evaluate_batch(
     since = min(e.time for e in batch) - lookback(rules)
     until = max(e.time for e in batch)
     raised: list[Raised] = []
-    for event in events_between(since, until):
+    for event in events_between(since, until, within=versions[0].rule.unit):
         hits = evaluator.process(as_engine_event(event))
         if event.pk in fresh:
             raised += [Raised(hit, event, by_id[hit.rule_id]) for hit in hits]

@@ -47,9 +47,11 @@ class WarningEvent(models.Model):
 
 
 class WarningRule(models.Model):
-    """A rule by its stable id; its content lives in versions, one of which may be active."""
+    """A rule by its stable id within its unit; its content lives in versions, one of which may
+    be active. The rule applies to the events its unit's subtree receives: a city centre's rules
+    to the city's feeds, not to a neighbouring city's."""
 
-    rule_id = models.CharField(_("规则编号"), max_length=64, unique=True)
+    rule_id = models.CharField(_("规则编号"), max_length=64)
     unit = models.ForeignKey(
         "orgs.Unit", models.PROTECT, related_name="+", verbose_name=_("所属单位")
     )
@@ -66,7 +68,10 @@ class WarningRule(models.Model):
     class Meta:
         verbose_name = _("预警规则")
         verbose_name_plural = _("预警规则")
-        ordering = ["rule_id"]
+        ordering = ["rule_id", "unit"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "rule_id"], name="warning_rule_id_per_unit"),
+        ]
 
     def __str__(self) -> str:
         return self.rule_id

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from shouwang.antifraud.normalise import feed_spellings
@@ -19,7 +19,7 @@ from shouwang.antifraud.warning.models import (
     WarningTask,
 )
 from shouwang.orgs.roles import Cap
-from shouwang.orgs.scoping import for_user, user_covers_unit
+from shouwang.orgs.scoping import for_user, jurisdiction, scope_q, user_covers_unit
 
 if TYPE_CHECKING:
     from shouwang.orgs.models import User
@@ -71,25 +71,36 @@ def access_proposal(user: User, proposal_id: int) -> BlockProposal:
 
 
 def rules_for_user(user: User) -> QuerySet[WarningRule]:
+    """The rules of the user's subtree, and those of the units above it: they apply to the
+    user's area too, so a station chief sees the city centre's rules (to read, not to edit)."""
     if not _police_with(user, Cap.RULE_EDIT, Cap.FRAUD_MANAGE):
         return WarningRule.objects.none()
-    return for_user(WarningRule.objects.all(), user, unit_field="unit")
+    q = scope_q(user, unit_field="unit")
+    root = jurisdiction(user)
+    if q is None or root is None:
+        return for_user(WarningRule.objects.all(), user, unit_field="unit")
+    return WarningRule.objects.filter(q | Q(unit__in=root.ancestors()))
 
 
-def access_rule(user: User, rule_pk: int) -> WarningRule:
-    rule = rules_for_user(user).select_related("active_version").filter(pk=rule_pk).first()
-    if rule is None:
+def rule_editable_by(user: User, rule: WarningRule) -> bool:
+    """Only the rules of the user's own subtree: a rule from above is its unit's to change."""
+    return _police_with(user, Cap.RULE_EDIT) and user_covers_unit(user, rule.unit)
+
+
+def access_rule(user: User, rule_pk: int, *, to_edit: bool = False) -> WarningRule:
+    rule = rules_for_user(user).select_related("active_version", "unit").filter(pk=rule_pk).first()
+    if rule is None or (to_edit and not rule_editable_by(user, rule)):
         raise Http404
     return rule
 
 
-def access_version(user: User, version_pk: int) -> RuleVersion:
+def access_version(user: User, version_pk: int, *, to_edit: bool = False) -> RuleVersion:
     version = (
-        RuleVersion.objects.select_related("rule")
+        RuleVersion.objects.select_related("rule__unit")
         .filter(pk=version_pk, rule__in=rules_for_user(user))
         .first()
     )
-    if version is None:
+    if version is None or (to_edit and not rule_editable_by(user, version.rule)):
         raise Http404
     return version
 

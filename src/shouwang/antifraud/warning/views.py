@@ -34,6 +34,7 @@ from shouwang.antifraud.warning.queries import (
     access_task,
     access_version,
     proposals_for_user,
+    rule_editable_by,
     rules_for_user,
     tasks_for_user,
 )
@@ -172,7 +173,9 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def rule_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request, Cap.RULE_EDIT, Cap.FRAUD_MANAGE)
-    rules = rules_for_user(actor).select_related("active_version").prefetch_related("versions")
+    rules = (
+        rules_for_user(actor).select_related("active_version", "unit").prefetch_related("versions")
+    )
     return render(request, "fraud_warning/rule_list.html", {"rules": rules})
 
 
@@ -181,7 +184,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
 def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """The JSON editor: a new rule, or a new version of rule ``pk``."""
     actor = actor_of(request, Cap.RULE_EDIT)
-    rule = access_rule(actor, pk) if pk is not None else None
+    rule = access_rule(actor, pk, to_edit=True) if pk is not None else None
     latest = rule.versions.order_by("-version").first() if rule is not None else None
     base = dict(latest.definition) if latest is not None else example_rule()
     for key in ("id", "version"):
@@ -195,7 +198,12 @@ def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST":
         try:
             version = actions.do_save_rule_version(
-                load_json(text), rule_id=rule_id, fraud_type=fraud_type, actor=actor
+                load_json(text),
+                rule_id=rule_id,
+                fraud_type=fraud_type,
+                actor=actor,
+                unit=rule.unit if rule is not None else None,
+                new=rule is None,
             )
             return redirect("fraud_warning:rule-detail", pk=version.rule_id)
         except ValidationError as exc:
@@ -226,6 +234,7 @@ def rule_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "fraud_warning/rule_detail.html",
         {
             "rule": rule,
+            "editable": rule_editable_by(actor, rule),
             "versions": versions,
             "since": (now - timedelta(days=30)).strftime("%Y-%m-%dT%H:%M"),
             "until": now.strftime("%Y-%m-%dT%H:%M"),
@@ -246,7 +255,7 @@ def _aware(value: str) -> Any:
 def version_action(request: HttpRequest, pk: int) -> HttpResponse:
     """Backtest a version, switch the rule on at it, or switch the rule off."""
     actor = actor_of(request, Cap.RULE_EDIT)
-    version = access_version(actor, pk)
+    version = access_version(actor, pk, to_edit=True)
     what = request.POST.get("action")
     try:
         if what == "backtest":
