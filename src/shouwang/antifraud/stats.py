@@ -9,12 +9,14 @@ from decimal import Decimal
 from statistics import median
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from shouwang.antifraud.choices import FraudType, RequestState
 from shouwang.antifraud.models import FraudReport, PartnerRequest
 from shouwang.antifraud.queries import reports_for_user, requests_for_user
+from shouwang.orgs.choices import UnitKind
+from shouwang.orgs.models import Unit
 
 if TYPE_CHECKING:
     from shouwang.orgs.models import User
@@ -73,6 +75,31 @@ def _frozen_by(requests: object, key: str) -> dict[object, Decimal]:
     return {r[key]: r["s"] or Decimal(0) for r in rows}
 
 
+def _by_station(period: QuerySet[FraudReport], period_requests: object) -> list[Row]:
+    """The period's reports by police station: a report registered at a grid or community
+    (an "already lost" warning sits at the person's grid) counts for the station above it, so
+    the table ranks stations; a report above station level keeps its own unit. Units are told
+    apart by id, not name (two communities may share a name)."""
+    rows = period.values("unit_id").annotate(n=Count("pk"), loss=Sum("loss_amount"))
+    frozen = _frozen_by(period_requests, "report__unit_id")
+    units = Unit.objects.in_bulk([r["unit_id"] for r in rows])
+    codes = {c for u in units.values() for c in u.path.split("/") if c}
+    stations = {s.code: s for s in Unit.objects.filter(code__in=codes, kind=UnitKind.STATION)}
+
+    def station(unit: Unit) -> Unit:
+        found = [stations[c] for c in unit.path.split("/") if c in stations]
+        return found[-1] if found else unit
+
+    totals: dict[int, Row] = {}
+    for r in rows:
+        owner = station(units[r["unit_id"]])
+        row = totals.setdefault(owner.pk, Row(owner.name, 0, Decimal(0), Decimal(0)))
+        row.reports += r["n"]
+        row.loss += r["loss"] or Decimal(0)
+        row.frozen += frozen.get(r["unit_id"], Decimal(0))
+    return sorted(totals.values(), key=lambda row: (-row.reports, row.label))[:30]
+
+
 def dashboard(user: User, days: int = 30, now: datetime | None = None) -> Dashboard:
     now = now or timezone.now()
     today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -117,20 +144,7 @@ def dashboard(user: User, days: int = 30, now: datetime | None = None) -> Dashbo
         ),
         key=lambda row: (-row.reports, row.label),
     )
-    unit_rows = period.values("unit__name").annotate(n=Count("pk"), loss=Sum("loss_amount"))
-    frozen_by_unit = _frozen_by(period_requests, "unit__name")
-    by_unit = sorted(
-        (
-            Row(
-                r["unit__name"],
-                r["n"],
-                r["loss"] or Decimal(0),
-                frozen_by_unit.get(r["unit__name"], Decimal(0)),
-            )
-            for r in unit_rows
-        ),
-        key=lambda row: (-row.reports, row.label),
-    )[:30]
+    by_unit = _by_station(period, period_requests)
     open_requests = requests.filter(state=RequestState.SENT)
     return Dashboard(
         since=since,

@@ -282,3 +282,15 @@ def test_request_deadlines_are_edited_in_the_admin_and_audited(cast):
         302,
         403,
     )
+
+
+def test_dashboard_ranks_stations_with_their_grids_reports(cast):
+    from shouwang.antifraud.stats import dashboard
+
+    loss = make_report(cast).loss_amount  # at station_a
+    payload = report_payload(cast)
+    do_register_report(parse_report(payload), unit=cast.grid_a, actor=cast.alice)
+    do_register_report(parse_report(payload), unit=cast.station_b, actor=cast.ivan)
+    rows = {r.label: (r.reports, r.loss) for r in dashboard(cast.ivan).by_unit}
+    assert rows == {cast.station_a.name: (2, 2 * loss), cast.station_b.name: (1, loss)}
+    assert [r.label for r in dashboard(cast.alice).by_unit] == [cast.station_a.name]
