@@ -70,6 +70,14 @@ ACTION_LABELS: dict[str, StrOrPromise] = {
 }
 
 
+def object_type_label(object_type: str) -> str:
+    """A model's name (`hazards.hazard` -> 隐患); the code itself when it names no model."""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
+
+
 def field_label(object_type: str, field: str) -> str:
     """A model field's label (`hazards.hazard`, `responsible_contact` -> 责任人联系方式)."""
     try:

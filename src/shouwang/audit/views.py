@@ -14,12 +14,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from pydantic import ValidationError as PydanticError
 
+from shouwang.audit.action_labels import action_label, object_type_label
 from shouwang.audit.actions import do_export_audit_log, do_reveal_field
 from shouwang.audit.filters import CHANNELS, FILTER_LABELS, AuditFilter
 from shouwang.audit.models import AuditEvent
@@ -126,7 +127,16 @@ class _Echo:
         return value
 
 
-def _csv_rows(events: Any) -> Iterator[str]:
+def _csv_rows(events: Any, language: str) -> Iterator[str]:
+    """The export's lines. Each code column (action, object type) is followed by its label in
+    the reader's language, for people reading the file in a spreadsheet; the codes stay, for
+    filtering. The rows are written while the response streams, after the view has returned,
+    so the request's language is set again here."""
+    with translation.override(language):
+        yield from _csv_lines(events)
+
+
+def _csv_lines(events: Any) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"  # so that Excel reads the Chinese text as UTF-8
     yield writer.writerow(
@@ -135,7 +145,9 @@ def _csv_rows(events: Any) -> Iterator[str]:
             _("操作人"),
             _("用户名"),
             _("动作"),
+            _("动作名称"),
             _("对象类型"),
+            _("对象类型名称"),
             _("对象编号"),
             _("对象"),
             _("单位代码"),
@@ -147,14 +159,19 @@ def _csv_rows(events: Any) -> Iterator[str]:
         ]
     )
     tz = timezone.get_current_timezone()
+    type_labels: dict[str, str] = {}
     for e in events.iterator(chunk_size=2000):
+        if e.object_type not in type_labels:
+            type_labels[e.object_type] = object_type_label(e.object_type)
         yield writer.writerow(
             [
                 _cell(e.at.astimezone(tz).isoformat(timespec="seconds")),
                 _cell(e.actor_label),
                 _cell(e.actor.username if e.actor else ""),
                 _cell(e.action),
+                _cell(action_label(e)),
                 _cell(e.object_type),
+                _cell(type_labels[e.object_type]),
                 _cell(e.object_id),
                 _cell(e.object_label),
                 _cell(e.unit.code if e.unit else ""),
@@ -179,7 +196,9 @@ def event_export(request: HttpRequest) -> HttpResponseBase:
     except NotPermitted:
         raise PermissionDenied from None
     name = f"audit-{timezone.localdate():%Y%m%d}.csv"
-    response = StreamingHttpResponse(_csv_rows(events), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        _csv_rows(events, translation.get_language()), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
     return response

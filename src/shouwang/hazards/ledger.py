@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from shouwang.engines.sheets import csv_rows, is_blank, sheet_rows
 from shouwang.hazards.choices import HazardCategory, HazardGrade
 from shouwang.hazards.ledger_values import (
     CATEGORY_WORDS,
@@ -183,7 +184,8 @@ class Ledger:
 
 
 def read_sheet(data: bytes, filename: str) -> list[RawRow]:
-    """The non-empty rows of the first worksheet (or the CSV), numbered as Excel shows them."""
+    """The non-empty rows of the first worksheet (or the CSV), numbered as a spreadsheet shows
+    them (`engines.sheets`)."""
     name = filename.lower().strip()
     if len(data) > MAX_BYTES:
         raise _file_error(_("文件超过 %(mb)d MB 上限。") % {"mb": MAX_BYTES // (1024 * 1024)})
@@ -198,7 +200,7 @@ def read_sheet(data: bytes, filename: str) -> list[RawRow]:
 
 def _keep(rows: list[RawRow], number: int, values: tuple[Value, ...]) -> bool:
     """Collect a non-empty row; False once there are more rows than an import may hold."""
-    if any(v is not None and str(v).strip() != "" for v in values):
+    if not is_blank(values):
         rows.append((number, values))
     return len(rows) <= MAX_ROWS + HEADER_SCAN_ROWS
 
@@ -222,13 +224,8 @@ def _read_xlsx(data: bytes) -> list[RawRow]:
     try:
         if not book.worksheets:
             raise _file_error(_("工作簿中没有工作表。"))
-        sheet = book.worksheets[0]
-        # The stored dimensions are often wrong in files written by other tools.
-        reset = getattr(sheet, "reset_dimensions", None)
-        if reset is not None:
-            reset()
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if not _keep(rows, number, tuple(values)):
+        for number, values in sheet_rows(book.worksheets[0]):
+            if not _keep(rows, number, values):
                 break
     except LedgerFileError:
         raise
@@ -254,8 +251,7 @@ def _read_csv(data: bytes) -> list[RawRow]:
     delimiter = max(",;\t", key=lambda d: max((line.count(d) for line in head), default=0))
     rows: list[RawRow] = []
     try:
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-        for number, values in enumerate(reader, start=1):
+        for number, values in csv_rows(text, delimiter=delimiter):
             if not _keep(rows, number, tuple(values)):
                 break
     except csv.Error as exc:

@@ -1,8 +1,8 @@
 """Reading an incident file (CSV or Excel) into a header and rows, as the person sees them.
 
-Row numbers are the spreadsheet's own (the header is row 1), columns are Excel letters, so an
-error message points at the cell to fix. Nothing here knows what the columns mean: that is
-the mapping's job (`importing`).
+Row numbers are the spreadsheet's own (`engines.sheets`: the header is row 1, blank lines keep
+their numbers), columns are Excel letters, so an error message points at the cell to fix.
+Nothing here knows what the columns mean: that is the mapping's job (`importing`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from typing import IO
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+
+from shouwang.engines.sheets import Dialect, csv_rows, is_blank, sheet_rows
 
 MAX_BYTES = 30 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -70,15 +72,16 @@ def _decode(raw: bytes) -> str:
     raise ImportFileError(_("无法识别文件编码,请另存为 UTF-8 编码的 CSV。"))
 
 
-def _read_csv(raw: bytes) -> list[list[Cell]]:
+def _read_csv(raw: bytes) -> list[tuple[int, list[Cell]]]:
     text = _decode(raw)
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            text[:4096], delimiters=",\t;"
-        )
+        dialect: Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    try:
+        return [(number, list(cells)) for number, cells in csv_rows(text, dialect)]
+    except csv.Error as exc:
+        raise ImportFileError(_("CSV 文件格式有误:%(error)s") % {"error": exc}) from None
 
 
 def _cell(value: object) -> Cell:
@@ -88,14 +91,13 @@ def _cell(value: object) -> Cell:
     return str(value)
 
 
-def _read_xlsx(raw: bytes) -> list[list[Cell]]:
+def _read_xlsx(raw: bytes) -> list[tuple[int, list[Cell]]]:
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise ImportFileError(_("无法读取 Excel 文件,文件可能已损坏。")) from None
     try:
-        sheet = book.worksheets[0]
-        return [[_cell(v) for v in r] for r in sheet.iter_rows(values_only=True)]
+        return [(n, [_cell(v) for v in r]) for n, r in sheet_rows(book.worksheets[0])]
     finally:
         book.close()
 
@@ -111,14 +113,10 @@ def read_table(file: IO[bytes], filename: str) -> Table:
         rows = _read_csv(raw)
     else:
         raise ImportFileError(_("只支持 .xlsx 和 .csv 文件。"))
-    if not rows or not any(c not in (None, "") for c in rows[0]):
+    if not rows or is_blank(rows[0][1]):
         raise ImportFileError(_("文件第一行应为列名。"))
-    headers = ["" if c is None else str(c).strip() for c in rows[0]]
-    body = [
-        (number, cells)
-        for number, cells in enumerate(rows[1:], start=2)
-        if any(c not in (None, "") for c in cells)
-    ]
+    headers = ["" if c is None else str(c).strip() for c in rows[0][1]]
+    body = [(number, cells) for number, cells in rows[1:] if not is_blank(cells)]
     if not body:
         raise ImportFileError(_("文件中没有数据行。"))
     if len(body) > MAX_ROWS:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from shouwang.antifraud.warning.choices import EventType
+from shouwang.engines.sheets import csv_rows, is_blank
 
 MAX_EVENTS = 50_000
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -143,7 +143,9 @@ def read_event_file(name: str, content: bytes) -> list[EventInput]:
         rows: list[Any] = []
         lines: list[int] = []
         problems = _Problems()
-        for n, line in enumerate(text.splitlines(), start=1):
+        # Lines end at \n only: str.splitlines also breaks at U+2028 and U+0085, which JSON
+        # allows inside strings, and would shift the line numbers.
+        for n, line in enumerate(text.split("\n"), start=1):
             if not line.strip():
                 continue
             try:
@@ -155,7 +157,19 @@ def read_event_file(name: str, content: bytes) -> list[EventInput]:
         return parse_events(rows, prefix="row", text_numbers=False, numbers=lines)
     if not name.lower().endswith(".csv"):
         raise ValidationError({"file": _("只接受 CSV 或 JSONL 文件。")})
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or not {"type", "time"} <= set(reader.fieldnames):
+    try:
+        lines = [(number, cells) for number, cells in csv_rows(text) if not is_blank(cells)]
+    except csv.Error as exc:
+        raise ValidationError({"file": _("CSV 文件格式有误:%(error)s") % {"error": exc}}) from None
+    header_at, header = lines[0] if lines else (0, [])
+    header = [h.strip() for h in header]
+    if not {"type", "time"} <= set(header):
         raise ValidationError({"file": _("CSV 表头必须包含 type 和 time 列。")})
-    return parse_events(list(reader), prefix="row", text_numbers=True)
+    # A data row's number is its spreadsheet row less the header's, as on the score form:
+    # blank lines count, a cell over two lines is one row.
+    return parse_events(
+        [dict(zip(header, cells, strict=False)) for _n, cells in lines[1:]],
+        prefix="row",
+        text_numbers=True,
+        numbers=[n - header_at for n, _cells in lines[1:]],
+    )

@@ -253,7 +253,7 @@ def test_the_csv_export_holds_the_filtered_rows_and_is_itself_audited(cast: Cast
     rows = _csv(response)
     assert rows[0][0] == "时间"
     assert [r[3] for r in rows[1:]] == ["hazard.register"]
-    assert rows[1][7] == cast.grid_b.code
+    assert rows[1][9] == cast.grid_b.code
     export = AuditEvent.objects.get(action="audit.export")
     assert export.actor == grace
     assert export.unit == cast.district_b
@@ -263,7 +263,33 @@ def test_the_csv_export_holds_the_filtered_rows_and_is_itself_audited(cast: Cast
 def test_the_csv_export_defuses_spreadsheet_formulas(cast: Cast) -> None:
     record(cast.alice, "test.formula", None, unit=cast.station_a, purpose="=HYPERLINK(1)")
     rows = _csv(login(cast.frank).get(EXPORT, {"action": "test.formula"}))
-    assert rows[1][11] == "'=HYPERLINK(1)"
+    assert rows[1][13] == "'=HYPERLINK(1)"
+
+
+@pytest.mark.parametrize(
+    ("language", "headers", "labels"),
+    [
+        ("zh-hans", ["动作", "动作名称", "对象类型", "对象类型名称"], ["登记隐患", "隐患"]),
+        (
+            "en",
+            ["Action", "Action name", "Object type", "Object type name"],
+            ["Register hazard", "Hazard"],
+        ),
+    ],
+)
+def test_the_csv_export_puts_the_label_of_each_code_next_to_it(
+    cast: Cast, language: str, headers: list[str], labels: list[str]
+) -> None:
+    register(cast.bob, POINT_A)
+    record(cast.alice, "test.unlisted", None, unit=cast.station_a)
+    client = login(cast.frank)
+    client.cookies["django_language"] = language
+    rows = _csv(client.get(EXPORT, {"action": "hazard."}))
+    assert rows[0][3:7] == headers
+    assert rows[1][3:7] == ["hazard.register", labels[0], "hazards.hazard", labels[1]]
+    # A code without a label (and an event about no object) is written as it is.
+    rows = _csv(client.get(EXPORT, {"action": "test."}))
+    assert rows[1][3:7] == ["test.unlisted", "test.unlisted", "", ""]
 
 
 def test_the_export_of_a_bad_filter_writes_nothing(cast: Cast) -> None:

@@ -2,8 +2,9 @@
 
 Every bank lays its statement out differently; a ``ColumnMapping`` says where each field is,
 and the platform saves one per bank (``to_dict`` / ``from_dict``). Reading is all-or-nothing:
-every problem is collected with its row (the spreadsheet row number, header included) and
-column, and ``StatementErrors`` is raised with all of them; nothing is returned.
+every problem is collected with its row (the spreadsheet row number, header included, blank
+lines counted) and column, and ``StatementErrors`` is raised with all of them; nothing is
+returned.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
 
+from shouwang.engines.sheets import csv_rows, sheet_rows
 from shouwang.engines.tracing.errors import TracingError
 from shouwang.engines.tracing.model import CASH_OUT_CHANNELS
 
@@ -125,7 +127,7 @@ def read_statement(path: str | Path, mapping: ColumnMapping) -> pa.Table:
     path = Path(path)
     try:
         lines = list(_xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(path))
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, csv.Error) as exc:
         raise StatementErrors([StatementError(0, None, "unreadable", str(exc))]) from exc
     header_at = mapping.header_row
     if len(lines) < header_at:
@@ -254,7 +256,10 @@ def _csv_rows(path: Path) -> Iterator[list[Any]]:
             continue
     else:
         raise ValueError("neither UTF-8 nor GB 18030")
-    yield from csv.reader(text.splitlines())
+    # Row i of the list is the spreadsheet's row i + 1 (`engines.sheets`): errors and
+    # ``header_row`` count blank lines, and a quoted cell with line breaks is one row.
+    for _number, cells in csv_rows(text):
+        yield list(cells)
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
@@ -262,8 +267,7 @@ def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
 
     book = load_workbook(path, read_only=True, data_only=True)
     try:
-        sheet = book.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield list(row)
+        for _number, values in sheet_rows(book.worksheets[0]):
+            yield list(values)
     finally:
         book.close()

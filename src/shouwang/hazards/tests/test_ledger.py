@@ -371,6 +371,35 @@ def test_errors_in_a_file_with_a_title_line_keep_excel_row_numbers(cast: Cast) -
     assert where(result) == [(4, "C")]
 
 
+def test_csv_errors_name_the_spreadsheet_row_past_blank_lines_and_multi_line_cells(
+    cast: Cast,
+) -> None:
+    text = (
+        "标题,隐患类别,隐患描述,发现时间,所在网格,地址\r\n"  # row 1
+        "\r\n"  # row 2, blank
+        f'通道堵塞,消防安全,"纸箱堆放\r\n后门",2025-05-20,{GRID_A},东门路1号\r\n'  # row 3
+        "\r\n"  # row 4, blank
+        f"路灯损坏,外星,路灯不亮,2025-05-20,{GRID_A},东门路2号\r\n"  # row 5
+    )
+    result = run(cast, text.encode(), name="ledger.csv")
+    assert where(result) == [(5, "B")]
+    # Old Excel for Mac ends lines with a bare CR; the rows are numbered the same.
+    result = run(cast, text.replace("\r\n", "\r").encode(), name="ledger.csv")
+    assert where(result) == [(5, "B")]
+
+
+def test_workbook_errors_name_the_spreadsheet_row_past_empty_rows(cast: Cast) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(xlsx([good_row(1)])))
+    sheet = book.worksheets[0]
+    for _ in range(3):
+        sheet.append([])  # rows 3 to 5 left empty
+    bad = good_row(2, 隐患类别="?")
+    sheet.append([bad.get(h) for h in HEADERS])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert where(run(cast, buffer.getvalue())) == [(6, "C")]
+
+
 @pytest.mark.parametrize(
     ("cell", "expected"),
     [

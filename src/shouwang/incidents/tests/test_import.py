@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -106,6 +109,37 @@ def test_bad_rows_give_row_and_column_errors_and_write_nothing(cast: Cast) -> No
     ]
     assert result.imported == 0 and Incident.objects.count() == 0
     assert AuditEvent.objects.count() == before
+
+
+def test_csv_errors_name_the_spreadsheet_row_past_blank_lines_and_multi_line_cells(
+    cast: Cast,
+) -> None:
+    used = mapping(cast.alice, cast.station_a)
+    text = (
+        "报警时间,警情类别,经度,纬度,地址,警情编号\n"  # row 1
+        "\n"  # row 2, blank
+        f'2026-03-01 08:15,盗窃(入室),{LON},{LAT},"东门路\n1 号",J1\n'  # row 3
+        "\n"  # row 4, blank
+        f"2026-03-01 09:00,外星人入侵,{LON},{LAT},,J2\n"  # row 5
+    )
+    for line_end in ("\n", "\r\n", "\r"):
+        file = io.BytesIO(text.replace("\n", line_end).encode())
+        result = do_import_incidents(file, filename="a.csv", mapping=used, actor=cast.alice)
+        assert [(e.row, e.column) for e in result.errors] == [(5, "B")], line_end
+
+
+def test_workbook_errors_name_the_spreadsheet_row_past_empty_rows(cast: Cast) -> None:
+    used = mapping(cast.alice, cast.station_a)
+    book = openpyxl.load_workbook(xlsx_file(_rows_wgs84()[:1]))
+    sheet = book.worksheets[0]
+    for _ in range(3):
+        sheet.append([])  # rows 3 to 5 left empty
+    sheet.append(["2026-03-01 09:00", "外星人入侵", LON, LAT, "", "J2"])
+    file = io.BytesIO()
+    book.save(file)
+    file.seek(0)
+    result = do_import_incidents(file, filename="a.xlsx", mapping=used, actor=cast.alice)
+    assert [(e.row, e.column) for e in result.errors] == [(6, "B")]
 
 
 def test_a_missing_column_is_an_error_of_the_file(cast: Cast) -> None:

@@ -35,6 +35,7 @@ from shouwang.engines.scoring import (
 )
 from shouwang.engines.scoring.model import ROUNDS
 from shouwang.engines.scoring.rules import EventError, RuleError, backtest, parse_rules
+from shouwang.engines.sheets import csv_rows, is_blank
 
 
 def _input_problem(problem: str) -> str:
@@ -51,10 +52,12 @@ def _input_problem(problem: str) -> str:
 
 
 def describe_input(error: InputError) -> str:
-    """Where (file, row, column) and what: the form a person can act on."""
+    """Where (file, row, column) and what: the form a person can act on. The engine counts data
+    rows (the header is its row 0, blank lines are rows); people see the spreadsheet's row, one
+    more, as every importer names it (`engines.sheets`)."""
     parts = [error.file] if error.file else []
     if error.row is not None:
-        parts.append(_("第 %(row)d 行") % {"row": error.row})
+        parts.append(_("第 %(row)d 行") % {"row": error.row + 1})
     if error.column:
         parts.append(_("“%(column)s”列") % {"column": error.column})
     value = f" “{error.value}”" if error.value else ""
@@ -126,13 +129,23 @@ def _read_list(spec: str) -> tuple[str, set[str]]:
 
 
 def _read_outcomes(path: Path) -> dict[str, bool]:
+    """subject → confirmed from a CSV with a header row; errors name the spreadsheet's row."""
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
+        text = path.read_text(encoding="utf-8-sig")
     except OSError:
         raise CommandError(_("找不到文件 %(p)s。") % {"p": path}) from None
+    except UnicodeDecodeError:
+        raise CommandError(_("%(file)s 不是 UTF-8 编码。") % {"file": path}) from None
+    try:
+        rows = [(n, cells) for n, cells in csv_rows(text) if not is_blank(cells)]
+    except csv.Error as exc:
+        raise CommandError(
+            _("%(file)s 格式有误:%(error)s") % {"file": path, "error": exc}
+        ) from None
+    header = [h.strip() for h in rows[0][1]] if rows else []
     outcomes: dict[str, bool] = {}
-    for number, row in enumerate(rows, start=1):
+    for number, cells in rows[1:]:
+        row = dict(zip(header, cells, strict=False))
         subject, confirmed = row.get("subject"), (row.get("confirmed") or "").strip()
         if not subject or confirmed not in ("0", "1"):
             raise CommandError(

@@ -49,7 +49,7 @@ def test_train_then_score_writes_probabilities_flags_and_reasons(tmp_path):
 def test_a_bad_cell_stops_training_with_its_row_and_column(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("phone_no_m,a,label\nx,1,0\ny,oops,1\n")
-    with pytest.raises(CommandError, match=r"第 2 行.*“a”列.*oops"):
+    with pytest.raises(CommandError, match=r"第 3 行.*“a”列.*oops"):
         call_command("antifraud", "train", "--features", str(bad), "--model", str(tmp_path / "m"))
     assert not (tmp_path / "m").exists()
 
@@ -95,4 +95,29 @@ def test_backtest_reports_a_bad_rule_by_its_path(tmp_path):
         call_command(
             "antifraud", "backtest", "--rules", str(rules),
             "--events", str(FIXTURES / "backtest_events.jsonl"),
+        )  # fmt: skip
+
+
+def test_features_errors_name_the_spreadsheet_row_of_multi_line_cells_and_blank_lines(tmp_path):
+    bad = tmp_path / "bad.csv"
+    # Row 3 holds a quoted cell over two lines, row 4 is the bad one.
+    bad.write_text('phone_no_m,a,label\nx,1,0\n"y\nz",2,1\nw,oops,1\n')
+    with pytest.raises(CommandError, match=r"第 4 行.*“a”列.*oops"):
+        call_command("antifraud", "cv", "--features", str(bad))
+    # A blank line is a row without a number.
+    bad.write_text("phone_no_m,a,label\nx,1,0\n\nw,2,1\n")
+    with pytest.raises(CommandError, match=r"第 3 行 “phone_no_m”列"):
+        call_command("antifraud", "cv", "--features", str(bad))
+
+
+def test_a_bad_outcome_is_named_by_its_spreadsheet_row(tmp_path):
+    outcomes = tmp_path / "outcomes.csv"
+    # Excel's "CSV UTF-8" starts with a byte-order mark; row 2 is blank, row 3 spans two lines.
+    outcomes.write_text(
+        '\ufeffsubject,confirmed\r\n\r\n"A\r\nB",1\r\nC,maybe\r\n', encoding="utf-8"
+    )
+    with pytest.raises(CommandError, match=r"outcomes\.csv 第 4 行"):
+        call_command(
+            "antifraud", "backtest", "--rules", str(FIXTURES / "backtest_rules.json"),
+            "--events", str(FIXTURES / "backtest_events.jsonl"), "--outcomes", str(outcomes),
         )  # fmt: skip

@@ -98,6 +98,33 @@ def test_every_bad_cell_is_reported_by_row_and_column_and_nothing_is_returned(tm
     assert caught.value.errors[0].value == "2025/03/01 09:20"
 
 
+def test_errors_name_the_spreadsheet_row_past_blank_lines_and_line_breaks_in_cells(tmp_path):
+    lines = [
+        GOOD[0],  # row 2
+        "",  # row 3, blank
+        'S2,6222001,2025-03-01 09:20:00,借,300,6228123,农业银行,"转账\n房租"',  # row 4
+        "S3,6222001,2025-03-01 09:30:00,借,300,6228123,农业银行,网银\u2028转账",  # row 5
+        "S4,6222001,昨天,借,300,6228123,农业银行,转账",  # row 6
+    ]
+    with pytest.raises(StatementErrors) as caught:
+        read_statement(write_csv(tmp_path, lines), MAPPING)
+    assert [(e.row, e.problem) for e in caught.value.errors] == [(6, "bad_time")]
+
+
+def test_workbook_errors_name_the_spreadsheet_row_past_empty_rows(tmp_path):
+    book = Workbook()
+    sheet = book.worksheets[0]
+    sheet.append(HEADER.split(","))
+    sheet.append(["S1", "6222001", "2025-03-01 09:00:00", "贷", 5, "6217999", "建设银行", "转账"])
+    sheet.append([])
+    sheet.append([])  # rows 3 and 4 left empty
+    sheet.append(["S2", "6222001", "昨天", "借", 5, "6228123"])
+    book.save(tmp_path / "s.xlsx")
+    with pytest.raises(StatementErrors) as caught:
+        read_statement(tmp_path / "s.xlsx", MAPPING)
+    assert [(e.row, e.problem) for e in caught.value.errors] == [(5, "bad_time")]
+
+
 def test_a_missing_column_is_named_at_the_header_row(tmp_path):
     path = tmp_path / "s.csv"
     path.write_text("流水号,交易时间\nS1,2025-03-01 09:00:00\n")
