@@ -39,6 +39,7 @@ from shouwang.antifraud.models import (
     Transfer,
 )
 from shouwang.antifraud.normalise import normalise
+from shouwang.antifraud.notify import notify_desks, notify_late, settle_request
 from shouwang.antifraud.routing import Desks
 from shouwang.audit.log import pending, record, write
 from shouwang.audit.models import AuditEvent
@@ -203,6 +204,7 @@ def _send_requests(report: FraudReport, actor: User | None, now: datetime) -> No
     )
     created = PartnerRequest.objects.bulk_create(requests)
     write(_request_events(created, actor, report.unit, {}))
+    notify_desks(created, now)
     FraudReport.objects.filter(pk=report.pk).update(requests_sent_at=now)
     report.requests_sent_at = now
 
@@ -302,6 +304,7 @@ def _create_report(
         )
         created = PartnerRequest.objects.bulk_create(requests)
         events += _request_events(created, actor, unit, {})
+        notify_desks(created, now)
     write(events)
     return report
 
@@ -432,6 +435,7 @@ def do_send_requests(
     requests = _new_requests(targets, report=report, unit=unit, source=source, now=now)
     created = PartnerRequest.objects.bulk_create(requests)
     write(_request_events(created, actor, unit, {"source": source, "note": note[:200]}))
+    notify_desks(created, now)
     return created
 
 
@@ -509,6 +513,7 @@ def do_answer_request(
             "minutes": round((now - req.created_at).total_seconds() / 60, 1),
         },
     )
+    settle_request(req)
     return req
 
 
@@ -526,6 +531,7 @@ def do_cancel_request(req: PartnerRequest, *, reason: str, actor: User) -> Partn
     req.state = RequestState.CANCELLED
     req.answer_note = reason.strip()
     record(actor, "fraud.request_cancelled", req, unit=req.unit, detail={"reason": reason})
+    settle_request(req)
     return req
 
 
@@ -536,7 +542,7 @@ def do_scan_late_requests(now: datetime | None = None) -> int:
     now = now or timezone.now()
     escalations = 0
     due = PartnerRequest.objects.filter(state=RequestState.SENT, deadline__lt=now).select_related(
-        "unit"
+        "unit", "organisation"
     )
     minutes_by_type = request_minutes_table()
     for req in due.iterator(chunk_size=500):
@@ -560,6 +566,7 @@ def do_scan_late_requests(now: datetime | None = None) -> int:
                 unit=req.unit,
                 detail={"level": target, "escalated_to": escalated_to.pk},
             )
+            notify_late(req, to=escalated_to, level=target)
         escalations += 1
     return escalations
 

@@ -23,6 +23,7 @@ from shouwang.cases.choices import OPEN_STATES, CaseAction, CaseState, EvidenceS
 from shouwang.cases.evidence import check_evidence_file
 from shouwang.cases.kinds import get_kind
 from shouwang.cases.models import Case, CaseTransition, Evidence, SlaRule
+from shouwang.cases.notify import notify_assigned, notify_escalated, settle_notices
 from shouwang.cases.queries import case_visible_to
 from shouwang.common.errors import ActionError, NotPermitted
 from shouwang.orgs.scoping import user_covers_unit
@@ -90,6 +91,7 @@ def _move(
         unit=case.unit,
         detail={"from": from_state, "to": to_state, "note": note, **(detail or {})},
     )
+    settle_notices(case, to_state)
     return transition
 
 
@@ -178,6 +180,7 @@ def do_assign_case(
             "organisation": organisation.pk if organisation else None,
         },
     )
+    notify_assigned(case, unit=unit, user=user, organisation=organisation, now=now)
     return case
 
 
@@ -470,5 +473,6 @@ def do_scan_overdue(now: datetime | None = None) -> int:
                 unit=case.unit,
                 detail={"level": target_level, "escalated_to": escalated_to.pk},
             )
+            notify_escalated(case, to=escalated_to, level=target_level)
         escalations += 1
     return escalations

@@ -29,6 +29,9 @@ class CaseKind:
         default_factory=lambda: {"before": "register", "after": "rectify", "verification": "verify"}
     )
 
+    # The URL name of a case's page (taking its pk), for links in notices.
+    detail_url: str = ""
+
     def reference(self, pk: int | None) -> str:
         return f"{self.prefix}{pk or 0:07d}"
 

@@ -22,6 +22,7 @@ from shouwang.antifraud.warning.api import router as warning_router
 from shouwang.common.errors import NotPermitted
 from shouwang.hazards.api import router as hazards_router
 from shouwang.incidents.api import router as incidents_router
+from shouwang.notices.api import router as notices_router
 from shouwang.orgs.api_auth import TokenAuth, session_auth
 
 
@@ -47,6 +48,7 @@ api.add_router("/antifraud/trace/", "shouwang.antifraud.tracing.api.router")
 api.add_router("/antifraud/warnings/", warning_router)
 api.add_router("/antifraud/", antifraud_router)
 api.add_router("/incidents/", incidents_router)
+api.add_router("/notices/", notices_router)
 
 # Where ninja says a value came from; the caller knows the field by its own name only.
 _SOURCES = {"body", "query", "path", "form", "file", "header", "cookie"}

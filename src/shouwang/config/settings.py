@@ -36,7 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django_tasks_db",
+    "shouwang.common.task_queue.TaskQueueConfig",  # django_tasks_db, its name translated
     "shouwang.common",
     "shouwang.orgs",
     "shouwang.audit",
@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "shouwang.antifraud.tracing",
     "shouwang.antifraud.warning",
     "shouwang.incidents",
+    "shouwang.notices",
     "shouwang.demo",
 ]
 
@@ -182,6 +183,41 @@ FRAUD_BLOCKLIST_REBUILD_SECONDS = env_int("SHOUWANG_FRAUD_BLOCKLIST_REBUILD_SECO
 
 # How often the scheduler scans for overdue cases, in seconds.
 OVERDUE_SCAN_SECONDS = env_int("SHOUWANG_OVERDUE_SCAN_SECONDS", 300)
+
+# Notices beyond the bell. SMS for urgent ones: empty = none, "outbox" = kept on the delivery
+# row (demo, development), "http" = a gateway at SHOUWANG_SMS_URL (see docs/notices.md).
+SMS_BACKEND = env_str("SHOUWANG_SMS_BACKEND", "")
+if SMS_BACKEND not in {"", "outbox", "http"}:
+    raise ConfigurationError("SHOUWANG_SMS_BACKEND must be empty, outbox or http")
+SMS_URL = env_str("SHOUWANG_SMS_URL", "")
+SMS_TOKEN = env_str("SHOUWANG_SMS_TOKEN", "")
+if SMS_BACKEND == "http" and not SMS_URL.startswith(("http://", "https://")):
+    raise ConfigurationError("SHOUWANG_SMS_BACKEND=http needs SHOUWANG_SMS_URL (http or https)")
+# E-mail for those who ask for it: off unless an SMTP server is configured.
+_EMAIL_HOST = env_str("SHOUWANG_EMAIL_HOST", "")
+NOTICE_EMAIL = bool(_EMAIL_HOST)
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _EMAIL_HOST,
+                "port": env_int("SHOUWANG_EMAIL_PORT", 25),
+                "username": env_str("SHOUWANG_EMAIL_USER", ""),
+                "password": env_str("SHOUWANG_EMAIL_PASSWORD", ""),
+                "use_tls": env_bool("SHOUWANG_EMAIL_TLS", False),
+                "timeout": 10,
+            },
+        }
+        if NOTICE_EMAIL
+        else {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+    )
+}
+DEFAULT_FROM_EMAIL = env_str("SHOUWANG_EMAIL_FROM", "shouwang@localhost")
+# The address people reach the platform at, for links in SMS and e-mail (empty: no link).
+SITE_URL = env_str("SHOUWANG_SITE_URL", "")
+# How often the scheduler retries deliveries that failed.
+NOTICE_SEND_SECONDS = env_int("SHOUWANG_NOTICE_SEND_SECONDS", 30)
 
 LOGGING = {
     "version": 1,

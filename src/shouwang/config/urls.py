@@ -21,6 +21,7 @@ urlpatterns = [
     path("antifraud/warnings/", include("shouwang.antifraud.warning.urls")),
     path("antifraud/", include("shouwang.antifraud.urls")),
     path("incidents/", include("shouwang.incidents.urls")),
+    path("notices/", include("shouwang.notices.urls")),
 ]
 
 if settings.DEBUG:

@@ -9,6 +9,7 @@ HAZARD_KIND = register_kind(
         name="hazard",
         label=_("隐患"),
         prefix="YH",
+        detail_url="hazards:hazard-detail",
         grades=HazardGrade,
         # Defaults; admins edit them in the SLA table (cases.SlaRule).
         default_sla_hours={

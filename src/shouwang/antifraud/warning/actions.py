@@ -5,7 +5,6 @@ task's outcome, import the model's scores."""
 from __future__ import annotations
 
 import csv
-import io
 import json
 import math
 import secrets
@@ -55,10 +54,13 @@ from shouwang.antifraud.warning.models import (
     WarningRule,
     WarningTask,
 )
+from shouwang.antifraud.warning.notify import notify_batch, notify_handed, settle_proposals
 from shouwang.antifraud.warning.routing import grid_of, officer_for, stand_in_for
 from shouwang.audit.log import record
 from shouwang.common.errors import ActionError, NotPermitted
 from shouwang.engines.scoring.rules import backtest
+from shouwang.engines.sheets import csv_rows, is_blank
+from shouwang.notices.actions import do_settle
 from shouwang.orgs.roles import Cap
 from shouwang.orgs.scoping import jurisdiction, user_covers_unit
 
@@ -131,6 +133,7 @@ def do_ingest_events(
                 result.proposals.append(proposal)
         else:
             result.tasks.append(_dispatch(raised, scorer, unit, now))
+    notify_batch(result.tasks, result.proposals, unit, batch)
     return result
 
 
@@ -359,6 +362,7 @@ def _decide(proposal: BlockProposal, state: str, note: str, actor: User) -> None
     if moved != 1:
         raise ActionError(_("该建议已处理。"), code="conflict")
     proposal.refresh_from_db()
+    settle_proposals(proposal)
 
 
 @transaction.atomic
@@ -520,6 +524,7 @@ def do_record_outcome(
         unit=task.unit,
         detail={"outcome": outcome, "late": now > task.deadline, "report": task.report_id},
     )
+    do_settle(f"task:{task.pk}")
     return task
 
 
@@ -576,13 +581,24 @@ def do_import_scores(
         text = scores.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError({"scores": [_("文件不是 UTF-8 编码。")]}) from None
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or not {"phone_no_m", "score", "is_fraud"} <= set(reader.fieldnames):
+    try:
+        lines = [(number, cells) for number, cells in csv_rows(text) if not is_blank(cells)]
+    except csv.Error as exc:
+        raise ValidationError(
+            {"scores": [_("CSV 文件格式有误:%(error)s") % {"error": exc}]}
+        ) from None
+    header_at, header = lines[0] if lines else (0, [])
+    header = [h.strip() for h in header]
+    if not {"phone_no_m", "score", "is_fraud"} <= set(header):
         raise ValidationError({"scores": [_("评分文件表头须为 phone_no_m,score,is_fraud。")]})
     explained = _read_reasons(reasons) if reasons else {}
     errors: dict[str, list[str]] = {}
     rows: dict[str, tuple[float, bool]] = {}
-    for n, row in enumerate(reader, start=1):
+    for at, cells in lines[1:]:
+        # The upload page names data rows: the spreadsheet's row less the header's, so blank
+        # lines keep their numbers and a quoted cell with line breaks is one row.
+        n = at - header_at
+        row = dict(zip(header, cells, strict=False))
         number = (row.get("phone_no_m") or "").strip()
         try:
             probability = float(row.get("score") or "")
@@ -651,5 +667,7 @@ def do_scan_late_tasks(now: datetime | None = None) -> int:
                     "deadline": task.deadline.isoformat(),
                 },
             )
+            if stand_in is not None:
+                notify_handed(task, stand_in)
         moved += 1
     return moved

@@ -31,8 +31,9 @@ def test_the_scheduler_enqueues_the_scan_and_the_database_worker_runs_it(cast: C
 
     with time_machine.travel(start + timedelta(days=8), tick=True):
         call_command("scheduler", "--once")
-        # The overdue scan, and the anti-fraud centre's scans of late requests and tasks.
-        assert DBTaskResult.objects.filter(status="READY").count() == 3
+        # The overdue scan, the anti-fraud centre's scans of late requests and tasks, and the
+        # retry of notice deliveries.
+        assert DBTaskResult.objects.filter(status="READY").count() == 4
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
 
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}

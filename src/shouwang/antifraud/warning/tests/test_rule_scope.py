@@ -121,3 +121,21 @@ def test_an_analyst_below_cannot_edit_a_rule_from_above(cast: Cast) -> None:
     # A rule of the same id at the station is the station's own.
     own = do_save_rule_version(BURST_RULE, rule_id="burst", actor=below)
     assert own.rule.unit == cast.station_a and own.rule != version.rule
+
+
+def test_event_file_rows_are_counted_as_a_spreadsheet_shows_them() -> None:
+    from shouwang.antifraud.warning.events import read_event_file
+
+    text = (
+        "type,time,src,dst,name\r\n"  # spreadsheet row 1: the header
+        "\r\n"  # row 2, blank: data row 1
+        'call,2026-01-05T10:00:00+08:00,13700000001,13900000001,"王\r\n小明"\r\n'  # data row 2
+        "call,not-a-time,13700000001,13900000002,\r\n"  # row 4: data row 3
+    )
+    with pytest.raises(ValidationError) as raised:
+        read_event_file("feed.csv", text.encode())
+    assert set(raised.value.message_dict) == {"row.3.time"}
+    jsonl = '{"type": "call", "time": "2026-01-05T10:00:00+08:00", "name": "a\u2028b"}\n{bad\n'
+    with pytest.raises(ValidationError) as raised:
+        read_event_file("feed.jsonl", jsonl.encode())
+    assert set(raised.value.message_dict) == {"row.2"}

@@ -11,6 +11,7 @@ from django.tasks import Task
 
 from shouwang.antifraud.jobs import scan_late_requests, scan_late_tasks
 from shouwang.cases.jobs import scan_overdue_cases
+from shouwang.notices.jobs import send_notices
 
 
 def periodic_jobs() -> list[tuple[Task[[], int], int]]:
@@ -21,11 +22,16 @@ def periodic_jobs() -> list[tuple[Task[[], int], int]]:
         (scan_late_requests, int(settings.FRAUD_SCAN_SECONDS)),
         # So have dissuasion tasks.
         (scan_late_tasks, int(settings.FRAUD_SCAN_SECONDS)),
+        # Retries of SMS and e-mail deliveries (new ones are sent as they commit).
+        (send_notices, int(settings.NOTICE_SEND_SECONDS)),
     ]
 
 
 class Command(BaseCommand):
-    help = "Enqueue periodic jobs (overdue cases, late partner requests and dissuasion tasks)."
+    help = (
+        "Enqueue periodic jobs (overdue cases, late partner requests and dissuasion tasks, "
+        "notice deliveries)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="enqueue each job once and exit")
