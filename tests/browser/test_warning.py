@@ -1,6 +1,7 @@
 """The early-warning loop in a real browser: the centre's analyst writes a rule as data,
 backtests it and switches it on; a carrier's system posts call events; the likely victim's grid
-worker finds the dissuasion task with its deadline and call script and records the outcome;
+worker is told by the bell, finds the dissuasion task with its deadline and call script and
+records the outcome;
 the rule's measured precision shows it."""
 
 from __future__ import annotations
@@ -84,18 +85,30 @@ def test_rule_event_task_outcome(
     bob = log_in(cast.bob)
     bob.goto(f"{base}/antifraud/warnings/")
     assert bob.locator("#task-table tbody tr").count() == 1
-    bob.click("#task-table a")
+    # The bell tells him first: one urgent notice, which opens the task.
+    bell = bob.locator("#bell-count")
+    bell.wait_for()
+    assert bell.inner_text() == "1" and "urgent" in (bell.get_attribute("class") or "")
+    bob.click("#bell")
+    bob.wait_for_url("**/notices/")
+    assert "139****7777" in bob.inner_text("#notice-table")
+    screenshot(bob, "2-notice")
+    bob.click("#notice-table button")
+    bob.wait_for_url(f"**/antifraud/warnings/tasks/{task.pk}/")
     assert bob.inner_text("#task-assignee").strip() == str(cast.bob)
     assert bob.inner_text("#call-script").strip()
     assert VICTIM not in bob.inner_text("main")  # masked until revealed with a purpose
-    screenshot(bob, "2-task")
+    screenshot(bob, "3-task")
     bob.check("input[name=outcome][value=dissuaded]")
     bob.fill("textarea[name=note]", "已电话联系,对方确认接到冒充公检法电话,已劝阻,未转账。")
     bob.click("button:has-text('提交结果')")
     bob.wait_for_selector("#outcome")
     task.refresh_from_db()
     assert task.outcome == "dissuaded"
-    screenshot(bob, "3-outcome")
+    bob.reload()
+    bob.wait_for_load_state("networkidle")
+    assert bob.locator("#bell-count").count() == 0  # dealt with: nothing waits
+    screenshot(bob, "4-outcome")
 
     charlie = log_in(cast.charlie)
     response = charlie.goto(f"{base}/antifraud/warnings/tasks/{task.pk}/")
@@ -103,5 +116,5 @@ def test_rule_event_task_outcome(
 
     ivan.goto(f"{base}/antifraud/warnings/precision/")
     assert "burst-victim" in ivan.inner_text("main")
-    screenshot(ivan, "4-precision")
+    screenshot(ivan, "5-precision")
     assert page_errors == []
