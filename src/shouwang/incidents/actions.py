@@ -23,6 +23,7 @@ from shouwang.incidents.coords import UnknownCrs, normalise_crs, to_wgs84
 from shouwang.incidents.dedupe import Point, near_duplicates
 from shouwang.incidents.importing import Candidate, CategoryLookup, check_rows, missing_columns
 from shouwang.incidents.models import ImportMapping, Incident, IncidentCategory, ScheduledEvent
+from shouwang.incidents.notify import notify_week_alerts
 from shouwang.incidents.reader import ImportFileError, RowError, Table, read_table
 from shouwang.orgs.geo import cell_of, valid_lat_lon
 from shouwang.orgs.models import GridCell, Unit
@@ -299,6 +300,7 @@ def do_import_incidents(
                     "duplicates": len(result.duplicates),
                 },
             )
+            notify_week_alerts({unit.pk for _c, unit, _cell in located})
         result.imported = len(rows)
     result.seconds = clock.monotonic() - started
     return result

@@ -10,6 +10,7 @@ class NoticeKind(models.TextChoices):
     REQUEST_LATE = "request_late", _("请求超时未答复")
     CASE_ASSIGNED = "case_assigned", _("交办")
     CASE_OVERDUE = "case_overdue", _("逾期上报")
+    INCIDENT_ALERT = "incident_alert", _("警情异常升高")
 
 
 class Channel(models.TextChoices):

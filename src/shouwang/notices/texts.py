@@ -49,4 +49,13 @@ def text_of(kind: str, params: dict[str, Any]) -> str:
         return _("交办给你:%(title)s") % {"title": p.get("title", "")}
     if kind == NoticeKind.CASE_OVERDUE:
         return _("已逾期,上报至本单位:%(title)s") % {"title": p.get("title", "")}
+    if kind == NoticeKind.INCIDENT_ALERT:
+        return _(
+            "%(unit)s %(week)s 起的一周警情 %(count)s 起,明显高于预计的约 %(expected)s 起。"
+        ) % {
+            "unit": p.get("unit", ""),
+            "week": p.get("week", ""),
+            "count": p.get("count", ""),
+            "expected": p.get("expected", ""),
+        }
     return _label(NoticeKind, kind)

@@ -158,18 +158,18 @@ def read_event_file(name: str, content: bytes) -> list[EventInput]:
     if not name.lower().endswith(".csv"):
         raise ValidationError({"file": _("只接受 CSV 或 JSONL 文件。")})
     try:
-        lines = [(number, cells) for number, cells in csv_rows(text) if not is_blank(cells)]
+        records = [(number, cells) for number, cells in csv_rows(text) if not is_blank(cells)]
     except csv.Error as exc:
         raise ValidationError({"file": _("CSV 文件格式有误:%(error)s") % {"error": exc}}) from None
-    header_at, header = lines[0] if lines else (0, [])
+    header_at, header = records[0] if records else (0, [])
     header = [h.strip() for h in header]
     if not {"type", "time"} <= set(header):
         raise ValidationError({"file": _("CSV 表头必须包含 type 和 time 列。")})
     # A data row's number is its spreadsheet row less the header's, as on the score form:
     # blank lines count, a cell over two lines is one row.
     return parse_events(
-        [dict(zip(header, cells, strict=False)) for _n, cells in lines[1:]],
+        [dict(zip(header, cells, strict=False)) for _n, cells in records[1:]],
         prefix="row",
         text_numbers=True,
-        numbers=[n - header_at for n, _cells in lines[1:]],
+        numbers=[n - header_at for n, _cells in records[1:]],
     )

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from shouwang.audit.models import AuditEvent
 from shouwang.common.errors import NotPermitted
@@ -17,6 +18,7 @@ from shouwang.incidents.choices import EventKind
 from shouwang.incidents.duty import recommend_stations
 from shouwang.incidents.duty_rules import EventInfo, StationDay, recommend
 from shouwang.incidents.models import DutyDecision
+from shouwang.incidents.views.duty import EventForm
 
 from .factories import add_incidents
 
@@ -128,3 +130,11 @@ def test_only_commanders_of_the_station_decide(cast: Cast, frozen: None) -> None
             actor=cast.alice, station=cast.station_a, day=TODAY - timedelta(days=1), level="3"
         )
     assert not DutyDecision.objects.exists()
+
+
+def test_the_event_form_writes_dates_the_browser_reads_in_chinese() -> None:
+    """An <input type="date"> ignores 2026/03/04, the Chinese input format."""
+    form = EventForm(initial={"starts_on": date(2026, 3, 4), "ends_on": date(2026, 3, 5)})
+    with translation.override("zh-hans"):
+        assert 'value="2026-03-04"' in str(form["starts_on"])
+        assert 'value="2026-03-05"' in str(form["ends_on"])

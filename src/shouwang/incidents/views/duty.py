@@ -40,11 +40,15 @@ class EventForm(forms.Form):
         label=gettext_lazy("所在单位"),
         empty_label=gettext_lazy("请选择单位"),
     )
+    # A date input takes only ISO dates; without a format the value would follow the language
+    # (2026/03/04 in Chinese) and the browser would show the field empty.
     starts_on = forms.DateField(
-        label=gettext_lazy("开始日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("开始日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     ends_on = forms.DateField(
-        label=gettext_lazy("结束日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("结束日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     expected_crowd = forms.IntegerField(label=gettext_lazy("预计人数"), min_value=0, initial=0)
 
