@@ -37,8 +37,8 @@ def notify_assigned(
     organisation: Organisation | None,
     now: datetime,
 ) -> None:
-    """The person it was handed to; else the outside party's staff who rectify; else the
-    people in charge of the unit."""
+    """The person it was handed to; else the outside party's staff who rectify; else the staff
+    of the unit who can do the work (a grid's worker, a station's officers)."""
     kind = get_kind(case.kind)
     if user is not None:
         recipients = [user]
@@ -46,8 +46,8 @@ def notify_assigned(
         rectify = kind.caps.get("rectify")
         staff = User.objects.filter(organisation=organisation, is_active=True).order_by("pk")
         recipients = [u for u in staff if rectify is None or u.can(rectify)]
-    elif unit is not None and "manage" in kind.caps:
-        recipients = in_charge_of(unit, kind.caps["manage"])
+    elif unit is not None and "rectify" in kind.caps:
+        recipients = in_charge_of(unit, kind.caps["rectify"])
     else:
         return
     do_notify(

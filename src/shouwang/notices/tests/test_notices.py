@@ -316,3 +316,18 @@ def test_a_delivery_that_keeps_failing_is_marked_failed(cast: Cast, gateway: Any
     delivery = Delivery.objects.get()
     assert (delivery.state, delivery.attempts) == (DeliveryState.FAILED, MAX_ATTEMPTS)
     assert do_send_due(now + timedelta(days=1)) == 0
+
+
+def test_a_case_assigned_to_a_grid_tells_its_worker(cast: Cast) -> None:
+    hazard = do_register_hazard(
+        actor=cast.alice,
+        title="楼道堆放杂物",
+        category=HazardCategory.FIRE,
+        description="三楼楼道堆放纸箱",
+        lat=POINT_A[0],
+        lon=POINT_A[1],
+    )
+    do_grade_case(hazard, grade=HazardGrade.GENERAL, actor=cast.alice)
+    do_assign_case(hazard, unit=cast.grid_a, actor=cast.alice)
+    told = Notice.objects.filter(kind=NoticeKind.CASE_ASSIGNED)
+    assert list(told.values_list("recipient", flat=True)) == [cast.bob.pk]
