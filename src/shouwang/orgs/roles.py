@@ -60,9 +60,10 @@ _MANAGER = _OFFICER | {
     Cap.INCIDENT_IMPORT,
     Cap.DUTY_DECIDE,
 }
+# No unit dashboard: it counts hazards, which an analyst does not see (its figures would all be
+# zero and its links would lead to a register the analyst may not open).
 _FRAUD_ANALYST = {
     Cap.PERSONAL_REVEAL,
-    Cap.UNIT_DASHBOARD,
     Cap.FRAUD_VIEW,
     Cap.FRAUD_REPORT,
     Cap.FRAUD_MANAGE,

@@ -4,6 +4,8 @@ an analyst and dissuasion tasks (劝阻) for the officer of a likely victim's gr
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -113,6 +115,11 @@ class RuleVersion(models.Model):
     @property
     def name(self) -> str:
         return str(self.definition.get("name") or self.rule.rule_id)
+
+    @property
+    def definition_json(self) -> str:
+        """The definition as the editor takes it (JSON, not Python's repr)."""
+        return json.dumps(self.definition, ensure_ascii=False, indent=2)
 
     @property
     def risk(self) -> str:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -212,6 +214,16 @@ def test_the_create_form_offers_only_units_in_the_users_subtree(cast: Cast):
     assert cast.station_b not in form.fields["scope_units"].queryset
     assert cast.grid_a in form.fields["scope_units"].queryset
     assert cast.grid_a not in form.fields["unit"].queryset  # grids do not organise campaigns
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_create_form_starts_today_in_a_date_the_browser_reads(cast: Cast, language: str):
+    """An <input type="date"> ignores 2026/03/04, the Chinese input format."""
+    client = client_for(cast.alice)
+    client.cookies["django_language"] = language
+    with time_machine.travel(datetime(2026, 3, 4, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        response = client.get(reverse("hazards:campaign-create"))
+    assert 'type="date" name="starts_on" value="2026-03-04"' in response.content.decode()
 
 
 def test_it_creates_a_campaign(cast: Cast):

@@ -178,9 +178,17 @@ def test_it_sends_anonymous_visitors_to_log_in(cast: Cast):
     assert response["Location"].startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("name", ["dora", "erin"])
+@pytest.mark.parametrize("name", ["dora", "erin", "ivan"])
 def test_it_is_not_found_for_roles_without_a_dashboard(cast: Cast, name: str):
     assert client_for(getattr(cast, name)).get(URL).status_code == 404
+
+
+def test_it_is_not_offered_to_a_fraud_analyst_who_sees_no_hazards(cast: Cast):
+    """An analyst's dashboard would count no hazards and link to a register that is 403 for
+    them, so the menu leaves it out."""
+    body = client_for(cast.ivan).get(reverse("antifraud:report-list")).content.decode()
+    assert URL not in body
+    assert URL in client_for(cast.alice).get(reverse("hazards:hazard-list")).content.decode()
 
 
 def test_it_shows_the_users_own_unit_by_default(cast: Cast, scene: dict[str, Hazard]):

@@ -87,11 +87,15 @@ class CampaignForm(forms.Form):
         required=False,
         help_text=gettext_lazy("不选表示所有类型。"),
     )
+    # A date input takes only ISO dates; without a format the value would follow the language
+    # (2026/03/04 in Chinese) and the browser would show the field empty.
     starts_on = forms.DateField(
-        label=gettext_lazy("开始日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("开始日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     ends_on = forms.DateField(
-        label=gettext_lazy("结束日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("结束日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     description = forms.CharField(
         label=gettext_lazy("说明"), widget=forms.Textarea(attrs={"rows": 4}), required=False

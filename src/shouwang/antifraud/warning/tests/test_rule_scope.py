@@ -99,6 +99,8 @@ def test_a_station_chief_reads_the_city_rules_but_cannot_change_them(cast: Cast)
     detail = chief.get(f"/antifraud/warnings/rules/{version.rule_id}/")
     assert detail.status_code == 200
     assert 'name="action"' not in detail.content.decode()
+    # The definition reads as the JSON the editor takes, not as Python's repr.
+    assert "&quot;cooldown_minutes&quot;: 60" in detail.content.decode()
     assert chief.get(f"/antifraud/warnings/rules/{theirs.rule_id}/").status_code == 404
     assert (
         session_client(cast.ivan).get(f"/antifraud/warnings/rules/{theirs.rule_id}/").status_code
