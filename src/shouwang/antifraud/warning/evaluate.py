@@ -1,18 +1,25 @@
 """Running stored events through rules with the engine's evaluator, for live evaluation of a
 new batch and for backtests. The platform keeps no evaluator between batches: a batch is
-evaluated after replaying the stored events of the longest window (and cooldown) before it, so
-windows and cooldowns span batches exactly as if one evaluator had seen the whole stream."""
+evaluated after replaying the stored events of the longest window before it, with each rule's
+cooldowns started from its stored last warnings (`CooldownMark`), so windows and cooldowns span
+batches exactly as if one evaluator had seen the whole stream."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from shouwang.antifraud.models import Indicator
 from shouwang.antifraud.normalise import feed_spellings
-from shouwang.antifraud.warning.models import NumberScore, RuleVersion, WarningEvent, WarningRule
+from shouwang.antifraud.warning.models import (
+    CooldownMark,
+    NumberScore,
+    RuleVersion,
+    WarningEvent,
+    WarningRule,
+)
 from shouwang.engines.scoring.rules import Evaluator, Hit, Rule, parse_rule
 
 if TYPE_CHECKING:
@@ -80,10 +87,47 @@ def parsed(versions: Sequence[RuleVersion]) -> list[Rule]:
 
 
 def lookback(rules: Sequence[Rule]) -> timedelta:
-    minutes = max(
-        ((r.window.minutes if r.window else 0.0) + r.cooldown_minutes for r in rules), default=0.0
-    )
+    """How far back a batch replays: the longest window. Cooldowns start from the stored marks
+    (`CooldownMark`), not from a replay of the hits that began them."""
+    minutes = max((r.window.minutes if r.window else 0.0 for r in rules), default=0.0)
     return timedelta(minutes=minutes)
+
+
+def _seed_cooldowns(evaluator: Evaluator, versions: Sequence[RuleVersion], since: datetime) -> None:
+    """Each rule's last warning per subject still within its cooldown at ``since``, oldest
+    first (the cooldown state expires from its front)."""
+    rule_ids = {v.rule_id: v.rule.rule_id for v in versions}
+    minutes = {r.id: r.cooldown_minutes for r in evaluator.rules}
+    longest = max(minutes.values(), default=0.0)
+    if longest <= 0:
+        return
+    marks = CooldownMark.objects.filter(
+        rule_id__in=list(rule_ids), at__gt=since - timedelta(minutes=longest)
+    ).order_by("at", "pk")
+    for mark in marks:
+        rule_id = rule_ids[mark.rule_id]
+        width = minutes.get(rule_id, 0.0)
+        if width > 0 and mark.at > since - timedelta(minutes=width):
+            evaluator.cooldowns[rule_id].last[mark.subject] = mark.at.timestamp()
+
+
+def _store_cooldowns(raised: Sequence[Raised]) -> None:
+    """The batch's warnings as the new cooldown starts (one upsert)."""
+    latest: dict[tuple[int, str], float] = {}
+    for r in raised:
+        if r.version.definition.get("cooldown_minutes") and len(r.hit.subject) <= 128:
+            key = (r.version.rule_id, r.hit.subject)
+            latest[key] = max(latest.get(key, r.hit.time), r.hit.time)
+    if latest:
+        CooldownMark.objects.bulk_create(
+            [
+                CooldownMark(rule_id=rule, subject=subject, at=datetime.fromtimestamp(t, UTC))
+                for (rule, subject), t in latest.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["rule", "subject"],
+            update_fields=["at"],
+        )
 
 
 @dataclass(frozen=True)
@@ -149,6 +193,7 @@ def _evaluate_group(
     fresh = {e.pk for e in batch}
     since = min(e.time for e in batch) - lookback(rules)
     until = max(e.time for e in batch)
+    _seed_cooldowns(evaluator, versions, since)
     replayed = list(events_between(since, until, within=versions[0].rule.unit))
     if any(rule.uses_model() for rule in rules):
         scorer.preload(
@@ -162,4 +207,5 @@ def _evaluate_group(
         hits = evaluator.process(as_engine_event(event))
         if event.pk in fresh:
             raised += [Raised(hit, event, by_id[hit.rule_id]) for hit in hits]
+    _store_cooldowns(raised)
     return raised

@@ -83,6 +83,27 @@ class WarningRule(models.Model):
         return self.active_version_id is not None
 
 
+class CooldownMark(models.Model):
+    """A rule's last warning about a subject: where its cooldown starts. Written with the batch
+    that raised it, so the next batch needs to replay only the rule's window, not its cooldown,
+    and a chain of cooldowns across batches ends exactly where one evaluator's would."""
+
+    rule = models.ForeignKey(WarningRule, models.CASCADE, related_name="+", verbose_name=_("规则"))
+    subject = models.CharField(_("对象"), max_length=128)
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("冷却起点")
+        verbose_name_plural = _("冷却起点")
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "subject"], name="cooldown_once_per_subject"),
+        ]
+        indexes = [models.Index(fields=["rule", "at"], name="cooldown_rule_at")]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.subject}"
+
+
 class RuleVersion(models.Model):
     """One version of a rule: the JSON definition the engine parses. Never edited: a change is
     a new version, so every warning names exactly the rule text that raised it."""
