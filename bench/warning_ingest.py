@@ -41,9 +41,10 @@ not inflate), proposals and tasks, the ratio of the two runs; where the time wen
 wrapped around the action's pieces by patching module attributes; nothing in src/ changes)
 with the SQL statements of each piece; and the engine alone on the same feed (one Evaluator in
 memory: the practical limit of the evaluation, and the warning counts the runs must match).
-The replay before each batch reads everything since the start of the day (the rules' longest
-window + cooldown is 24.5 hours), so the cost of a batch grows through the day and the total
-with the square of the day's events: hence 24,000 events by default.
+Before cooldowns were stored (`CooldownMark`), the replay before each batch read everything
+since the start of the day (the rules' longest window + cooldown is 24.5 hours), so the cost of
+a batch grew through the day and the total with the square of the day's events: hence 24,000
+events by default. The warning tables, stored cooldowns included, are emptied between runs.
 
 `--what-if` adds two runs per batch size with prototypes of the proposed fixes (`WhatIf`);
 `--profile` a cProfile of one rules run at the largest batch size.
@@ -795,8 +796,8 @@ class WhatIf:
              a proposal's or task's score row is still read as before;
     replay   the replay before a batch covers only the longest window (60 minutes here), not
              window + cooldown (24.5 hours); cooldowns start from the last hit of each rule and
-             subject raised by earlier batches, kept here in memory (the platform would store
-             them: a small table of (rule, subject, time) written with the batch).
+             subject raised by earlier batches, kept here in memory (what `CooldownMark`
+             now stores with each batch).
 
     Both keep the results: the run prints its proposals and tasks next to the others'."""
 
@@ -895,9 +896,13 @@ class Run:
 
 def clear() -> None:
     """Empty the warning tables and the audit rows the runs wrote; the cast stays."""
+    from shouwang.antifraud.warning import models
     from shouwang.antifraud.warning.models import BlockProposal, WarningEvent, WarningTask
     from shouwang.audit.models import AuditEvent
 
+    mark = getattr(models, "CooldownMark", None)  # stored cooldown starts, where the code has them
+    if mark is not None:
+        mark.objects.all().delete()
     WarningTask.objects.all().delete()
     BlockProposal.requests.through.objects.all().delete()
     BlockProposal.objects.all().delete()
