@@ -103,6 +103,12 @@ class Indicator(models.Model):
                 condition=models.Q(confirmed_at__isnull=False),
                 name="indicator_blocklist",
             ),
+            # Early warning asks whether an event's values are on the blocklist, kind unknown.
+            models.Index(
+                fields=["value"],
+                condition=models.Q(confirmed_at__isnull=False),
+                name="indicator_confirmed_value",
+            ),
         ]
 
     def __str__(self) -> str:

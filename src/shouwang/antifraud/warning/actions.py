@@ -32,11 +32,11 @@ from shouwang.antifraud.warning.choices import (
 )
 from shouwang.antifraud.warning.definitions import check_definition
 from shouwang.antifraud.warning.evaluate import (
+    LISTS,
     Raised,
     StoredScorer,
     as_engine_event,
     evaluate_batch,
-    evaluator_for,
     events_between,
     has_model,
     parsed,
@@ -250,7 +250,7 @@ def do_save_rule_version(
     last = rule.versions.order_by("-version").first() if rule is not None else None
     number = last.version + 1 if last is not None else 1
     definition, _parsed = check_definition(
-        data, rule_id=rule_id, version=number, lists=platform_lists(), has_model=has_model()
+        data, rule_id=rule_id, version=number, list_names=LISTS, has_model=has_model()
     )
     now = timezone.now()
     if rule is None:
@@ -286,13 +286,11 @@ def do_backtest_version(
     if since >= until:
         raise ValidationError({"until": [_("截止时间须晚于起始时间。")]})
     rules = parsed([version])
-    evaluator_for(rules, StoredScorer())  # unknown lists / missing model: a clear error first
-    scorer = StoredScorer()
     report = backtest(
         rules,
         (as_engine_event(e) for e in events_between(since, until, within=version.rule.unit)),
-        lists=platform_lists(),
-        scorer=scorer if rules[0].uses_model() else None,
+        lists=platform_lists(rules[0].lists()),
+        scorer=StoredScorer() if rules[0].uses_model() else None,
         outcomes=known_outcomes(),
     )
     counts = report.rules[0]

@@ -66,7 +66,7 @@ def check_definition(
     *,
     rule_id: str,
     version: int,
-    lists: Mapping[str, Collection[str]],
+    list_names: Collection[str],
     has_model: bool,
 ) -> tuple[dict[str, Any], Rule]:
     """The definition as it will be stored (id and version set by the platform) and the
@@ -78,6 +78,7 @@ def check_definition(
     stored.pop("enabled", None)  # switching on and off is an audited action, not a field
     try:
         rule = parse_rule(stored)
+        lists = dict.fromkeys(list_names, frozenset[str]())  # only the names are checked here
         Evaluator([rule], lists=lists, scorer=(lambda _n: None) if has_model else None)
     except RuleError as exc:
         raise rule_errors(exc) from None

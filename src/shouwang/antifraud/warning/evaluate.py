@@ -6,10 +6,12 @@ batches exactly as if one evaluator had seen the whole stream."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
 
 from shouwang.antifraud.models import Indicator
 from shouwang.antifraud.normalise import feed_spellings
@@ -33,18 +35,49 @@ LIST_BLOCKLIST = "blocklist"  # indicators the centre confirmed as fraud
 LIST_FLAGGED = "model_flagged"  # numbers the model scored above its threshold
 
 
-def _blocklist() -> set[str]:
+LISTS = (LIST_BLOCKLIST, LIST_FLAGGED)
+
+
+def platform_lists(
+    names: Iterable[str] = LISTS, *, among: Collection[str] | None = None
+) -> dict[str, set[str]]:
+    """The members of the named platform lists (names that are not platform lists are left out,
+    so a rule naming one gets the evaluator's "unknown list" error). With ``among``, only the
+    members among those values: a batch asks only about the values its events hold, so it
+    reads a few rows by index instead of a city's whole blocklist (tens of thousands of rows
+    a batch, `bench/warning_ingest.py`; a province's is millions)."""
+    wanted = set(names) & set(LISTS)
+    values = None if among is None else sorted({v for v in among if v})
+    lists: dict[str, set[str]] = {}
+    if LIST_BLOCKLIST in wanted:
+        lists[LIST_BLOCKLIST] = _blocklist(values)
+    if LIST_FLAGGED in wanted:
+        flagged = NumberScore.objects.filter(flagged=True)
+        lists[LIST_FLAGGED] = set(
+            _values_in(flagged, values)
+            if values is not None
+            else flagged.values_list("value", flat=True)
+        )
+    return lists
+
+
+def _blocklist(values: Sequence[str] | None) -> set[str]:
     """Confirmed indicators; a Chinese phone also as carriers write it (no +86), because events
     arrive as the feed wrote them."""
-    values = Indicator.objects.filter(confirmed_at__isnull=False).values_list("value", flat=True)
-    return set().union(*(feed_spellings(v) for v in values))
+    confirmed = Indicator.objects.filter(confirmed_at__isnull=False)
+    if values is None:
+        stored = confirmed.values_list("value", flat=True)
+        return set().union(*(feed_spellings(v) for v in stored))
+    # A stored value matches an event's value written as it is or without its +86.
+    found = set(_values_in(confirmed, sorted({s for v in values for s in (v, "+86" + v)})))
+    return {v for v in values if v in found or "+86" + v in found}
 
 
-def platform_lists() -> dict[str, set[str]]:
-    return {
-        LIST_BLOCKLIST: _blocklist(),
-        LIST_FLAGGED: set(NumberScore.objects.filter(flagged=True).values_list("value", flat=True)),
-    }
+def _values_in(rows: QuerySet[Any], values: Sequence[str]) -> Iterator[str]:
+    for start in range(0, len(values), PRELOAD_CHUNK):
+        yield from rows.filter(value__in=values[start : start + PRELOAD_CHUNK]).values_list(
+            "value", flat=True
+        )
 
 
 def has_model() -> bool:
@@ -52,30 +85,37 @@ def has_model() -> bool:
 
 
 class StoredScorer:
-    """The engine's Scorer over the imported scores, one query per number, remembered."""
+    """The engine's Scorer over the imported scores: probabilities read ahead for a replay,
+    others one query per number, remembered."""
 
     def __init__(self) -> None:
+        self.probabilities: dict[str, float | None] = {}
         self.rows: dict[str, NumberScore | None] = {}
 
     def preload(self, numbers: Iterable[str]) -> None:
-        """Read the scores of ``numbers`` in a few queries, before a replay asks for them one by
-        one: a replay looks up thousands of numbers, and one SELECT each was most of a batch's
-        time (`bench/warning_ingest.py`)."""
-        wanted = sorted({n for n in numbers if n and n not in self.rows})
+        """Read the probabilities of ``numbers`` in a few queries, before a replay asks for
+        them one by one: a replay looks up thousands of numbers, and one SELECT each was most
+        of a batch's time (`bench/warning_ingest.py`)."""
+        wanted = sorted({n for n in numbers if n and n not in self.probabilities})
         for start in range(0, len(wanted), PRELOAD_CHUNK):
             chunk = wanted[start : start + PRELOAD_CHUNK]
-            found = {row.value: row for row in NumberScore.objects.filter(value__in=chunk)}
+            found = dict(
+                NumberScore.objects.filter(value__in=chunk).values_list("value", "probability")
+            )
             for number in chunk:
-                self.rows[number] = found.get(number)
+                self.probabilities[number] = found.get(number)
 
     def row(self, number: str) -> NumberScore | None:
+        """The whole stored score (version, reasons), for the few numbers a warning shows."""
         if number not in self.rows:
             self.rows[number] = NumberScore.objects.filter(value=number).first()
         return self.rows[number]
 
     def __call__(self, number: str) -> float | None:
-        row = self.row(number)
-        return row.probability if row is not None else None
+        if number not in self.probabilities:
+            row = self.row(number)
+            self.probabilities[number] = row.probability if row is not None else None
+        return self.probabilities[number]
 
 
 def as_engine_event(event: WarningEvent) -> dict[str, Any]:
@@ -139,9 +179,26 @@ class Raised:
     version: RuleVersion
 
 
-def evaluator_for(rules: Sequence[Rule], scorer: StoredScorer) -> Evaluator:
+def evaluator_for(
+    rules: Sequence[Rule], scorer: StoredScorer, *, among: Collection[str] | None = None
+) -> Evaluator:
+    """An evaluator with the lists the rules name (with ``among``, only their members among
+    those values) and the scorer if a rule reads the model."""
     needs_model = any(rule.uses_model() for rule in rules)
-    return Evaluator(rules, lists=platform_lists(), scorer=scorer if needs_model else None)
+    lists = platform_lists(set().union(*(rule.lists() for rule in rules)), among=among)
+    return Evaluator(rules, lists=lists, scorer=scorer if needs_model else None)
+
+
+def _values(events: Sequence[WarningEvent], fields: Collection[str]) -> set[str]:
+    """The text values ``events`` hold in ``fields``, as the engine will see them (the
+    event's fields and its type: `as_engine_event`)."""
+    found: set[str] = set()
+    for event in events:
+        for f in fields:
+            value = event.type if f == "type" else event.data.get(f)
+            if isinstance(value, str) and value:
+                found.add(value)
+    return found
 
 
 def events_between(since: datetime, until: datetime, *, within: Unit) -> Iterator[WarningEvent]:
@@ -189,19 +246,16 @@ def _evaluate_group(
         return []
     rules = parsed(versions)
     by_id = {v.rule.rule_id: v for v in versions}
-    evaluator = evaluator_for(rules, scorer)
     fresh = {e.pk for e in batch}
     since = min(e.time for e in batch) - lookback(rules)
     until = max(e.time for e in batch)
-    _seed_cooldowns(evaluator, versions, since)
     replayed = list(events_between(since, until, within=versions[0].rule.unit))
+    # Only the values these events put to a list or to the model are read from the database.
+    list_fields = {f for rule in rules for _name, f in rule.list_fields()}
+    evaluator = evaluator_for(rules, scorer, among=_values(replayed, list_fields))
+    _seed_cooldowns(evaluator, versions, since)
     if any(rule.uses_model() for rule in rules):
-        scorer.preload(
-            str(v)
-            for e in replayed
-            for v in (e.src, e.dst, e.data.get("src"), e.data.get("dst"))
-            if v
-        )
+        scorer.preload(_values(replayed, set().union(*(r.score_fields() for r in rules))))
     raised: list[Raised] = []
     for event in replayed:
         hits = evaluator.process(as_engine_event(event))

@@ -24,7 +24,7 @@ is a number/account to block or a person likely being defrauded (``victim``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,32 +127,29 @@ class Rule:
     enabled: bool = True
 
     def lists(self) -> set[str]:
-        return _lists(self.when)
+        return {c.list_name for c in _leaves(self.when) if isinstance(c, InList)}
+
+    def list_fields(self) -> set[tuple[str, str]]:
+        """(list, event field) of each membership test: which values a list is asked about."""
+        return {(c.list_name, c.field) for c in _leaves(self.when) if isinstance(c, InList)}
 
     def uses_model(self) -> bool:
-        return _uses_model(self.when)
+        return bool(self.score_fields())
+
+    def score_fields(self) -> set[str]:
+        """The event fields whose numbers the rule asks the model about."""
+        return {c.field for c in _leaves(self.when) if isinstance(c, ScoreOf)}
 
 
-def _lists(condition: Condition) -> set[str]:
+def _leaves(condition: Condition) -> Iterator[Compare | InList | ScoreOf]:
     match condition:
-        case InList(list_name=name):
-            return {name}
         case AllOf(items=items) | AnyOf(items=items):
-            return set().union(*(_lists(c) for c in items)) if items else set()
+            for item in items:
+                yield from _leaves(item)
         case Not(item=item):
-            return _lists(item)
-    return set()
-
-
-def _uses_model(condition: Condition) -> bool:
-    match condition:
-        case ScoreOf():
-            return True
-        case AllOf(items=items) | AnyOf(items=items):
-            return any(_uses_model(c) for c in items)
-        case Not(item=item):
-            return _uses_model(item)
-    return False
+            yield from _leaves(item)
+        case _:
+            yield condition
 
 
 class _Checker:
