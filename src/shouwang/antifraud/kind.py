@@ -10,6 +10,7 @@ FRAUD_KIND = register_kind(
         label=_("诈骗报案"),
         prefix="ZP",
         grades=FraudGrade,
+        detail_url="antifraud:report-detail",
         # Days to close a report once registered (the requests carry their own minute deadlines).
         default_sla_hours={
             FraudGrade.HUGE: 30 * 24,

@@ -18,6 +18,8 @@ class CaseKind:
     prefix: str
     grades: type[TextChoices]
     default_sla_hours: dict[str, int]
+    # The URL name of a case's page (taking its pk), for links in notices.
+    detail_url: str
     # Which capability each kind of step needs: view, register, manage, rectify, verify.
     caps: dict[str, Cap] = field(default_factory=dict)
     # Fields of the domain model that the list's text search reads besides the title.
@@ -28,9 +30,6 @@ class CaseKind:
     evidence_steps: dict[str, str] = field(
         default_factory=lambda: {"before": "register", "after": "rectify", "verification": "verify"}
     )
-
-    # The URL name of a case's page (taking its pk), for links in notices.
-    detail_url: str = ""
 
     def reference(self, pk: int | None) -> str:
         return f"{self.prefix}{pk or 0:07d}"
