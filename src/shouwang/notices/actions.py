@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shouwang.audit.log import record
 from shouwang.common.errors import NotPermitted
 from shouwang.notices.choices import Channel, DeliveryState
-from shouwang.notices.models import Delivery, Notice, Preference
+from shouwang.notices.models import Delivery, Notice, Preference, cause_of
 from shouwang.notices.senders import SendError, email_enabled, send_email, sms_sender
 from shouwang.notices.texts import text_of
 
@@ -90,6 +90,7 @@ def do_notify_many(messages: list[Message]) -> list[Notice]:
             unit=m.unit,
             urgent=m.urgent,
             key=key,
+            cause=cause_of(key),
             created_at=now,
         )
         for (_pk, key), m in fresh
@@ -146,8 +147,10 @@ def _enqueue_send() -> None:
 
 def unread_counts(user: User) -> tuple[int, int]:
     """(unread, of which urgent)."""
-    unread = Notice.objects.filter(recipient=user, read_at__isnull=True)
-    return unread.count(), unread.filter(urgent=True).count()
+    counts = Notice.objects.filter(recipient=user, read_at__isnull=True).aggregate(
+        unread=Count("pk"), urgent=Count("pk", filter=Q(urgent=True))
+    )
+    return counts["unread"], counts["urgent"]
 
 
 def do_mark_read(notice: Notice, *, actor: User) -> Notice:
@@ -164,9 +167,11 @@ def do_settle(cause: str) -> int:
     its notices are read for everyone, so the bell counts only what still needs someone.
     ``cause`` is a notice key; the keys that extend it (``request:7:late:1`` for
     ``request:7``) go with it."""
-    return Notice.objects.filter(
-        Q(key=cause) | Q(key__startswith=f"{cause}:"), read_at__isnull=True
-    ).update(read_at=timezone.now())
+    return (
+        Notice.objects.filter(cause=cause_of(cause), read_at__isnull=True)
+        .filter(Q(key=cause) | Q(key__startswith=f"{cause}:"))
+        .update(read_at=timezone.now())
+    )
 
 
 def do_mark_all_read(*, actor: User) -> int:

@@ -33,6 +33,9 @@ class Notice(models.Model):
     urgent = models.BooleanField(_("紧急"), default=False)
     # One notice per cause and recipient: a retried job or a re-run scan does not notify twice.
     key = models.CharField(_("来源"), max_length=120)
+    # The key's first two parts (``task:7`` of ``task:7:handed``): what settling looks up, by
+    # an index, before it matches the key's prefix (a prefix test alone reads every notice).
+    cause = models.CharField(_("来源事项"), max_length=120, default="")
     created_at = models.DateTimeField(_("时间"))
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
@@ -45,10 +48,18 @@ class Notice(models.Model):
         ]
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notice_unread"),
+            models.Index(
+                fields=["cause"], condition=models.Q(read_at__isnull=True), name="notice_unsettled"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient}"
+
+
+def cause_of(key: str) -> str:
+    """``task:7`` of ``task:7`` and ``task:7:handed``: a kind of cause and its id."""
+    return ":".join(key.split(":", 2)[:2])
 
 
 class Delivery(models.Model):

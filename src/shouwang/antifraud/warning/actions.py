@@ -54,13 +54,17 @@ from shouwang.antifraud.warning.models import (
     WarningRule,
     WarningTask,
 )
-from shouwang.antifraud.warning.notify import notify_batch, notify_handed, settle_proposals
+from shouwang.antifraud.warning.notify import (
+    notify_batch,
+    notify_handed,
+    settle_proposals,
+    settle_task,
+)
 from shouwang.antifraud.warning.routing import grid_of, officer_for, stand_in_for
 from shouwang.audit.log import record
 from shouwang.common.errors import ActionError, NotPermitted
 from shouwang.engines.scoring.rules import backtest
 from shouwang.engines.sheets import csv_rows, is_blank
-from shouwang.notices.actions import do_settle
 from shouwang.orgs.roles import Cap
 from shouwang.orgs.scoping import jurisdiction, user_covers_unit
 
@@ -522,7 +526,7 @@ def do_record_outcome(
         unit=task.unit,
         detail={"outcome": outcome, "late": now > task.deadline, "report": task.report_id},
     )
-    do_settle(f"task:{task.pk}")
+    settle_task(task)
     return task
 
 

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from shouwang.orgs.models import Unit, User
 
 
+def _task_key(task: WarningTask) -> str:
+    return f"task:{task.pk}"
+
+
 def _url(task: WarningTask) -> str:
     return reverse("fraud_warning:task-detail", args=[task.pk])
 
@@ -36,7 +40,7 @@ def _task_message(task: WarningTask) -> Message | None:
             "person": mask_phone(task.person_phone),
         },
         _url(task),
-        key=f"task:{task.pk}",
+        key=_task_key(task),
         unit=task.unit,
         urgent=task.risk == Risk.HIGH,
     )
@@ -70,10 +74,15 @@ def notify_handed(task: WarningTask, stand_in: User) -> None:
         kind=NoticeKind.WARNING_TASK_HANDED,
         params={"person": mask_phone(task.person_phone)},
         url=_url(task),
-        key=f"task:{task.pk}:handed",
+        key=f"{_task_key(task)}:handed",
         unit=task.unit,
         urgent=True,
     )
+
+
+def settle_task(task: WarningTask) -> None:
+    """An outcome is recorded: the task's notices (and the stand-in's) need nobody now."""
+    do_settle(_task_key(task))
 
 
 def settle_proposals(decided: BlockProposal) -> None:
