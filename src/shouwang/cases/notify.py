@@ -10,19 +10,18 @@ from shouwang.cases.choices import ENDED_STATES, CaseState
 from shouwang.cases.kinds import get_kind
 from shouwang.notices.actions import do_notify, do_settle
 from shouwang.notices.choices import NoticeKind
-from shouwang.notices.recipients import in_charge_of
-from shouwang.orgs.models import User
+from shouwang.notices.recipients import in_charge_of, staff_of
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from shouwang.cases.models import Case
-    from shouwang.orgs.models import Organisation, Unit
+    from shouwang.orgs.models import Organisation, Unit, User
 
 
 def _url(case: Case) -> str:
     kind = get_kind(case.kind)
-    return reverse(kind.detail_url, args=[case.pk]) if kind.detail_url else "/"
+    return reverse(kind.detail_url, args=[case.pk])
 
 
 def _params(case: Case) -> dict[str, str]:
@@ -43,9 +42,7 @@ def notify_assigned(
     if user is not None:
         recipients = [user]
     elif organisation is not None:
-        rectify = kind.caps.get("rectify")
-        staff = User.objects.filter(organisation=organisation, is_active=True).order_by("pk")
-        recipients = [u for u in staff if rectify is None or u.can(rectify)]
+        recipients = staff_of(organisation, kind.caps.get("rectify"))
     elif unit is not None and "rectify" in kind.caps:
         recipients = in_charge_of(unit, kind.caps["rectify"])
     else:

@@ -26,6 +26,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from shouwang.audit.log import record
 from shouwang.cases.choices import CaseState
+from shouwang.common.labels import choice_label
 from shouwang.common.masking import mask_name, mask_phone
 from shouwang.hazards.choices import HazardCategory, HazardGrade, HazardSource
 from shouwang.hazards.filters import HazardFilter
@@ -59,22 +60,15 @@ def _local(moment: datetime | None) -> datetime | None:
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
-def _label(choices: Any, value: str) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
-
-
 COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn(gettext_noop("隐患编号"), 12, lambda h: h.reference),
     ExportColumn(gettext_noop("台账编号"), 14, lambda h: h.ledger_ref),
     ExportColumn(gettext_noop("标题"), 28, lambda h: h.title),
-    ExportColumn(gettext_noop("隐患类别"), 10, lambda h: _label(HazardCategory, h.category)),
+    ExportColumn(gettext_noop("隐患类别"), 10, lambda h: choice_label(HazardCategory, h.category)),
     ExportColumn(
-        gettext_noop("隐患等级"), 8, lambda h: _label(HazardGrade, h.grade) if h.grade else ""
+        gettext_noop("隐患等级"), 8, lambda h: choice_label(HazardGrade, h.grade) if h.grade else ""
     ),
-    ExportColumn(gettext_noop("状态"), 8, lambda h: _label(CaseState, h.state)),
+    ExportColumn(gettext_noop("状态"), 8, lambda h: choice_label(CaseState, h.state)),
     ExportColumn(gettext_noop("隐患描述"), 40, lambda h: h.description),
     ExportColumn(gettext_noop("发现时间"), 17, lambda h: _local(h.found_at), is_date=True),
     ExportColumn(gettext_noop("所在网格"), 16, lambda h: h.unit.name),
@@ -92,7 +86,7 @@ COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn(gettext_noop("整改要求"), 30, lambda h: h.requirement),
     ExportColumn(gettext_noop("整改期限"), 17, lambda h: _local(h.deadline), is_date=True),
     ExportColumn(gettext_noop("已逾期"), 7, lambda h: _("是") if h.is_overdue else _("否")),
-    ExportColumn(gettext_noop("发现渠道"), 10, lambda h: _label(HazardSource, h.source)),
+    ExportColumn(gettext_noop("发现渠道"), 10, lambda h: choice_label(HazardSource, h.source)),
     ExportColumn(gettext_noop("登记时间"), 17, lambda h: _local(h.created_at), is_date=True),
     ExportColumn(gettext_noop("销号时间"), 17, lambda h: _local(h.closed_at), is_date=True),
 )

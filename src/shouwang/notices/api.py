@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router, Schema
 
 from shouwang.common.api import ERRORS, api_user
 from shouwang.notices import actions
 from shouwang.notices.models import Notice
+from shouwang.notices.queries import access_notice
 from shouwang.notices.texts import text_of
 
 router = Router(tags=["notices"])
@@ -54,9 +55,7 @@ def list_notices(request: HttpRequest, unread: bool = False) -> list[NoticeOut]:
 @router.post("/{int:notice_id}/read", response={200: NoticeOut, **ERRORS}, summary="Mark read")
 def mark_read(request: HttpRequest, notice_id: int) -> NoticeOut:
     user = api_user(request)
-    notice = Notice.objects.filter(pk=notice_id, recipient=user).first()
-    if notice is None:
-        raise Http404
+    notice = access_notice(user, notice_id)
     return NoticeOut.of(actions.do_mark_read(notice, actor=user))
 
 

@@ -10,21 +10,15 @@ from django.utils.translation import ngettext
 
 from shouwang.antifraud.choices import RequestType
 from shouwang.antifraud.warning.choices import Risk
+from shouwang.common.labels import choice_label
 from shouwang.notices.choices import NoticeKind
-
-
-def _label(choices: Any, value: Any) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return str(value or "")
 
 
 def text_of(kind: str, params: dict[str, Any]) -> str:
     p = params
     if kind == NoticeKind.WARNING_TASK:
         return _("预警劝阻(%(risk)s风险):请在 %(minutes)s 分钟内联系 %(person)s。") % {
-            "risk": _label(Risk, p.get("risk")),
+            "risk": choice_label(Risk, p.get("risk")),
             "minutes": p.get("minutes", ""),
             "person": p.get("person", ""),
         }
@@ -37,13 +31,13 @@ def text_of(kind: str, params: dict[str, Any]) -> str:
         return ngettext("%(n)d 条封堵建议待审批。", "%(n)d 条封堵建议待审批。", n) % {"n": n}
     if kind == NoticeKind.REQUESTS_NEW:
         return _("新的%(type)s请求:请在 %(minutes)s 分钟内答复。") % {
-            "type": _label(RequestType, p.get("type")),
+            "type": choice_label(RequestType, p.get("type")),
             "minutes": p.get("minutes", ""),
         }
     if kind == NoticeKind.REQUEST_LATE:
         return _("%(organisation)s 未按时答复%(type)s请求,已上报至本单位。") % {
             "organisation": p.get("organisation", ""),
-            "type": _label(RequestType, p.get("type")),
+            "type": choice_label(RequestType, p.get("type")),
         }
     if kind == NoticeKind.CASE_ASSIGNED:
         return _("交办给你:%(title)s") % {"title": p.get("title", "")}
@@ -58,4 +52,4 @@ def text_of(kind: str, params: dict[str, Any]) -> str:
             "count": p.get("count", ""),
             "expected": p.get("expected", ""),
         }
-    return _label(NoticeKind, kind)
+    return choice_label(NoticeKind, kind)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from shouwang.notices import actions
 from shouwang.notices.models import Notice
+from shouwang.notices.queries import access_notice
 from shouwang.notices.senders import email_enabled, sms_sender
 from shouwang.notices.texts import text_of
 from shouwang.orgs.models import User
@@ -64,9 +65,7 @@ def badge(request: HttpRequest) -> HttpResponse:
 @require_POST
 def open_notice(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    notice = Notice.objects.filter(pk=pk, recipient=user).first()
-    if notice is None:
-        raise Http404
+    notice = access_notice(user, pk)
     actions.do_mark_read(notice, actor=user)
     safe = url_has_allowed_host_and_scheme(notice.url, allowed_hosts={request.get_host()})
     return redirect(notice.url if safe and notice.url.startswith("/") else "notices:list")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shouwang.common.errors import NotPermitted
+from shouwang.common.forms import iso_date_input
 from shouwang.hazards import stats
 from shouwang.hazards.actions import do_create_campaign, do_record_check
 from shouwang.hazards.choices import CheckResult, HazardGrade, PremisesType
@@ -87,16 +88,8 @@ class CampaignForm(forms.Form):
         required=False,
         help_text=gettext_lazy("不选表示所有类型。"),
     )
-    # A date input takes only ISO dates; without a format the value would follow the language
-    # (2026/03/04 in Chinese) and the browser would show the field empty.
-    starts_on = forms.DateField(
-        label=gettext_lazy("开始日期"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    ends_on = forms.DateField(
-        label=gettext_lazy("结束日期"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    starts_on = forms.DateField(label=gettext_lazy("开始日期"), widget=iso_date_input())
+    ends_on = forms.DateField(label=gettext_lazy("结束日期"), widget=iso_date_input())
     description = forms.CharField(
         label=gettext_lazy("说明"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from shouwang.common.errors import NotPermitted
+from shouwang.common.forms import iso_date_input
 from shouwang.incidents.actions import do_create_scheduled_event
 from shouwang.incidents.actions_duty import do_decide_duty
 from shouwang.incidents.choices import DutyLevel, EventKind
@@ -40,16 +41,8 @@ class EventForm(forms.Form):
         label=gettext_lazy("所在单位"),
         empty_label=gettext_lazy("请选择单位"),
     )
-    # A date input takes only ISO dates; without a format the value would follow the language
-    # (2026/03/04 in Chinese) and the browser would show the field empty.
-    starts_on = forms.DateField(
-        label=gettext_lazy("开始日期"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    ends_on = forms.DateField(
-        label=gettext_lazy("结束日期"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    starts_on = forms.DateField(label=gettext_lazy("开始日期"), widget=iso_date_input())
+    ends_on = forms.DateField(label=gettext_lazy("结束日期"), widget=iso_date_input())
     expected_crowd = forms.IntegerField(label=gettext_lazy("预计人数"), min_value=0, initial=0)
 
 
