@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
-
 from shouwang.antifraud.models import Indicator
 from shouwang.antifraud.normalise import feed_spellings
 from shouwang.antifraud.warning.models import (
@@ -27,14 +25,9 @@ from shouwang.engines.scoring.rules import Evaluator, Hit, Rule, parse_rule
 if TYPE_CHECKING:
     from shouwang.orgs.models import Unit
 
-# Numbers per query when a replay's scores are read ahead (well under SQLite's variable limit).
-PRELOAD_CHUNK = 5000
-
 # Lists a rule may name with in_list / not_in_list.
 LIST_BLOCKLIST = "blocklist"  # indicators the centre confirmed as fraud
 LIST_FLAGGED = "model_flagged"  # numbers the model scored above its threshold
-
-
 LISTS = (LIST_BLOCKLIST, LIST_FLAGGED)
 
 
@@ -47,21 +40,19 @@ def platform_lists(
     reads a few rows by index instead of a city's whole blocklist (tens of thousands of rows
     a batch, `bench/warning_ingest.py`; a province's is millions)."""
     wanted = set(names) & set(LISTS)
-    values = None if among is None else sorted({v for v in among if v})
+    values = None if among is None else {v for v in among if v}
     lists: dict[str, set[str]] = {}
     if LIST_BLOCKLIST in wanted:
         lists[LIST_BLOCKLIST] = _blocklist(values)
     if LIST_FLAGGED in wanted:
         flagged = NumberScore.objects.filter(flagged=True)
-        lists[LIST_FLAGGED] = set(
-            _values_in(flagged, values)
-            if values is not None
-            else flagged.values_list("value", flat=True)
-        )
+        if values is not None:
+            flagged = flagged.filter(value__in_many=values)
+        lists[LIST_FLAGGED] = set(flagged.values_list("value", flat=True))
     return lists
 
 
-def _blocklist(values: Sequence[str] | None) -> set[str]:
+def _blocklist(values: set[str] | None) -> set[str]:
     """Confirmed indicators; a Chinese phone also as carriers write it (no +86), because events
     arrive as the feed wrote them."""
     confirmed = Indicator.objects.filter(confirmed_at__isnull=False)
@@ -69,15 +60,9 @@ def _blocklist(values: Sequence[str] | None) -> set[str]:
         stored = confirmed.values_list("value", flat=True)
         return set().union(*(feed_spellings(v) for v in stored))
     # A stored value matches an event's value written as it is or without its +86.
-    found = set(_values_in(confirmed, sorted({s for v in values for s in (v, "+86" + v)})))
+    spellings = {s for v in values for s in (v, "+86" + v)}
+    found = set(confirmed.filter(value__in_many=spellings).values_list("value", flat=True))
     return {v for v in values if v in found or "+86" + v in found}
-
-
-def _values_in(rows: QuerySet[Any], values: Sequence[str]) -> Iterator[str]:
-    for start in range(0, len(values), PRELOAD_CHUNK):
-        yield from rows.filter(value__in=values[start : start + PRELOAD_CHUNK]).values_list(
-            "value", flat=True
-        )
 
 
 def has_model() -> bool:
@@ -96,14 +81,14 @@ class StoredScorer:
         """Read the probabilities of ``numbers`` in a few queries, before a replay asks for
         them one by one: a replay looks up thousands of numbers, and one SELECT each was most
         of a batch's time (`bench/warning_ingest.py`)."""
-        wanted = sorted({n for n in numbers if n and n not in self.probabilities})
-        for start in range(0, len(wanted), PRELOAD_CHUNK):
-            chunk = wanted[start : start + PRELOAD_CHUNK]
-            found = dict(
-                NumberScore.objects.filter(value__in=chunk).values_list("value", "probability")
-            )
-            for number in chunk:
-                self.probabilities[number] = found.get(number)
+        wanted = {n for n in numbers if n and n not in self.probabilities}
+        if not wanted:
+            return
+        found = dict(
+            NumberScore.objects.filter(value__in_many=wanted).values_list("value", "probability")
+        )
+        for number in wanted:
+            self.probabilities[number] = found.get(number)
 
     def row(self, number: str) -> NumberScore | None:
         """The whole stored score (version, reasons), for the few numbers a warning shows."""
