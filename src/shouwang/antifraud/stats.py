@@ -15,8 +15,8 @@ from django.utils import timezone
 from shouwang.antifraud.choices import FraudType, RequestState
 from shouwang.antifraud.models import FraudReport, PartnerRequest
 from shouwang.antifraud.queries import reports_for_user, requests_for_user
-from shouwang.orgs.choices import UnitKind
 from shouwang.orgs.models import Unit
+from shouwang.orgs.tree import stations_over
 
 if TYPE_CHECKING:
     from shouwang.orgs.models import User
@@ -83,16 +83,10 @@ def _by_station(period: QuerySet[FraudReport], period_requests: object) -> list[
     rows = period.values("unit_id").annotate(n=Count("pk"), loss=Sum("loss_amount"))
     frozen = _frozen_by(period_requests, "report__unit_id")
     units = Unit.objects.in_bulk([r["unit_id"] for r in rows])
-    codes = {c for u in units.values() for c in u.path.split("/") if c}
-    stations = {s.code: s for s in Unit.objects.filter(code__in=codes, kind=UnitKind.STATION)}
-
-    def station(unit: Unit) -> Unit:
-        found = [stations[c] for c in unit.path.split("/") if c in stations]
-        return found[-1] if found else unit
-
+    stations = stations_over(units.values())
     totals: dict[int, Row] = {}
     for r in rows:
-        owner = station(units[r["unit_id"]])
+        owner = stations.get(r["unit_id"], units[r["unit_id"]])
         row = totals.setdefault(owner.pk, Row(owner.name, 0, Decimal(0), Decimal(0)))
         row.reports += r["n"]
         row.loss += r["loss"] or Decimal(0)

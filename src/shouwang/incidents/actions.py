@@ -300,7 +300,7 @@ def do_import_incidents(
                     "duplicates": len(result.duplicates),
                 },
             )
-            notify_week_alerts({unit.pk for _c, unit, _cell in located})
+            notify_week_alerts({row.unit_id: row.unit for row in rows}.values())
         result.imported = len(rows)
     result.seconds = clock.monotonic() - started
     return result

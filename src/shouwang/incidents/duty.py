@@ -14,17 +14,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from shouwang.incidents.alerts import week_alert
 from shouwang.incidents.duty_rules import EventInfo, StationDay, recommend
-from shouwang.incidents.filters import IncidentFilter, local_midnight
+from shouwang.incidents.filters import IncidentFilter
 from shouwang.incidents.forecasting import NoArea, make_forecast, station_risk
 from shouwang.incidents.models import DutyDecision, ScheduledEvent
 from shouwang.incidents.periods import WEEK, period_start
 from shouwang.incidents.queries import incidents_for_user
+from shouwang.incidents.trends import by_week, daily_by_station
 from shouwang.orgs.models import Unit
 
 if TYPE_CHECKING:
@@ -58,35 +57,14 @@ def _events(stations: list[Unit], day: date) -> dict[int, list[EventInfo]]:
     return found
 
 
-def _daily_by_station(
-    user: User, stations: list[Unit], since: date, until: date
-) -> dict[int, dict[date, int]]:
-    q = Q(pk__in=[])
-    for s in stations:
-        q |= Q(unit__path__startswith=s.path)
-    rows = (
-        incidents_for_user(user)
-        .filter(q, occurred_at__gte=local_midnight(since), occurred_at__lt=local_midnight(until))
-        .annotate(day=TruncDate("occurred_at", tzinfo=timezone.get_current_timezone()))
-        .values("day", "unit__path")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    daily: dict[int, dict[date, int]] = {s.pk: defaultdict(int) for s in stations}
-    for row in rows:
-        for s in stations:
-            if row["unit__path"].startswith(s.path):
-                daily[s.pk][row["day"]] += row["n"]
-                break
-    return daily
-
-
 def recommendations(user: User, top: Unit, stations: list[Unit], day: date) -> list[Recommendation]:
     """One recommendation per station for `day`, with the latest decision if any."""
     if not stations:
         return []
     today = min(day, timezone.localdate())
-    daily = _daily_by_station(user, stations, today - timedelta(days=ALERT_HISTORY_DAYS), today)
+    daily = daily_by_station(
+        incidents_for_user(user), stations, today - timedelta(days=ALERT_HISTORY_DAYS), today
+    )
     year_start = today - timedelta(days=YEAR_DAYS)
     all_days: dict[date, int] = defaultdict(int)
     for counts in daily.values():
@@ -116,10 +94,7 @@ def recommendations(user: User, top: Unit, stations: list[Unit], day: date) -> l
     found = []
     for s in stations:
         counts = daily[s.pk]
-        weekly: dict[date, int] = defaultdict(int)
-        for d, n in counts.items():
-            weekly[period_start(d, WEEK)] += n
-        alert = week_alert(weekly, week, first)
+        alert = week_alert(by_week(counts), week, first)
         share = risk.get(s.pk, 0.0) / risk_total if risk_total > 0 else 0.0
         inputs = StationDay(
             expected=recent / RECENT_DAYS * weekday_factor * share,

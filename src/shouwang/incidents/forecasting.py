@@ -33,6 +33,7 @@ from shouwang.incidents.models import Incident
 from shouwang.incidents.queries import incidents_for_user
 from shouwang.orgs.choices import UnitKind
 from shouwang.orgs.models import Unit
+from shouwang.orgs.tree import stations_over
 
 if TYPE_CHECKING:
     from shouwang.orgs.models import User
@@ -120,17 +121,6 @@ class HotspotForecast:
         return self.top(k)
 
 
-def _stations_of_grids(grids: list[Unit]) -> tuple[dict[int, int], dict[int, Unit]]:
-    codes = {c for g in grids for c in g.path.split("/") if c}
-    stations = {s.code: s for s in Unit.objects.filter(code__in=codes, kind=UnitKind.STATION)}
-    station_of: dict[int, int] = {}
-    for g in grids:
-        for code in g.path.split("/"):
-            if code in stations:
-                station_of[g.pk] = stations[code].pk
-    return station_of, {s.pk: s for s in stations.values()}
-
-
 def area_cells(unit: Unit) -> tuple[dict[str, int], dict[int, Unit]]:
     """{H3 cell: station id (0 for none)} of the unit's grids, and the stations."""
     grids = list(
@@ -138,9 +128,10 @@ def area_cells(unit: Unit) -> tuple[dict[str, int], dict[int, Unit]]:
             "id", "path", "h3_cells"
         )
     )
-    station_of, stations = _stations_of_grids(grids)
+    over = stations_over(grids)
+    station_of = {pk: s.pk for pk, s in over.items()}
     cells = {str(c): station_of.get(g.pk, 0) for g in grids for c in g.h3_cells or []}
-    return cells, stations
+    return cells, {s.pk: s for s in over.values()}
 
 
 def _station_shapes(cells: dict[str, int], crs: str) -> dict[int, shapely.Geometry]:

@@ -4,57 +4,46 @@ levels), once per station and week."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.db.models import Count, Min
-from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
 from shouwang.incidents.alerts import SEASON_HALF_WIDTH, SEASON_YEARS, week_alert
-from shouwang.incidents.filters import local_midnight
 from shouwang.incidents.models import Incident
 from shouwang.incidents.periods import WEEK, period_start
+from shouwang.incidents.trends import by_week, daily_by_station, first_by_station
 from shouwang.notices.actions import Message, do_notify_many
 from shouwang.notices.choices import NoticeKind
 from shouwang.notices.recipients import in_charge_of
-from shouwang.orgs.choices import UnitKind
 from shouwang.orgs.models import Unit
 from shouwang.orgs.roles import Cap
+from shouwang.orgs.tree import stations_over
 
 
-def _stations_above(unit_ids: Iterable[int]) -> list[Unit]:
-    paths = Unit.objects.filter(pk__in=set(unit_ids)).values_list("path", flat=True)
-    codes = {c for path in paths for c in path.split("/") if c}
-    return list(Unit.objects.filter(code__in=codes, kind=UnitKind.STATION).order_by("path"))
-
-
-def notify_week_alerts(unit_ids: Iterable[int], today: date | None = None) -> int:
-    """Judge the last complete week of each station above ``unit_ids``; returns how many
-    stations alert."""
+def notify_week_alerts(units: Iterable[Unit], today: date | None = None) -> int:
+    """Judge the last complete week of each station over ``units``; returns how many stations
+    alert. It runs inside the import's write transaction, so however many stations there are
+    the judging takes three statements (the stations, their day counts, their first incidents);
+    an alerting station adds one, for the people in charge of it, and the notices a few."""
+    over = {s.pk: s for s in stations_over(units).values()}
+    stations = sorted(over.values(), key=lambda s: s.path)
+    if not stations:
+        return 0
     today = today or timezone.localdate()
     week = period_start(today, WEEK) - timedelta(weeks=1)
     since = week - timedelta(weeks=52 * SEASON_YEARS + SEASON_HALF_WIDTH)
+    daily = daily_by_station(Incident.objects.all(), stations, since)
+    first = first_by_station(Incident.objects.all(), stations)
     alerting = 0
     messages: list[Message] = []
-    for station in _stations_above(unit_ids):
-        scoped = Incident.objects.filter(unit__path__startswith=station.path)
-        first = scoped.aggregate(first=Min("occurred_at"))["first"]
-        if first is None:
+    for station in stations:
+        if station.pk not in first:
             continue
-        weekly: dict[date, int] = defaultdict(int)
-        days = (
-            scoped.filter(occurred_at__gte=local_midnight(since))
-            .annotate(day=TruncDate("occurred_at", tzinfo=timezone.get_current_timezone()))
-            .values("day")
-            .annotate(n=Count("pk"))
-            .order_by()
+        alert = week_alert(
+            by_week(daily[station.pk]), week, timezone.localtime(first[station.pk]).date()
         )
-        for row in days:
-            weekly[period_start(row["day"], WEEK)] += row["n"]
-        alert = week_alert(weekly, week, timezone.localtime(first).date())
         if not alert.alert:
             continue
         alerting += 1

@@ -1,15 +1,17 @@
 """Trend reports of a unit: counts per period with 同比 and 环比, per child unit and category,
 and the week's alert (see `alerts`). Counting happens in the database, per day; periods are
-summed here."""
+summed here. The per-station day counts that duty levels and the import's week alerts read
+are here too."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -62,11 +64,78 @@ def last_complete(today: date, period: str) -> date:
     return shift(period_start(today, period), period, -1)
 
 
-def _weekly(daily: Daily) -> dict[date, int]:
+def by_week(daily: Daily) -> dict[date, int]:
+    """Daily counts summed per week (Monday -> count), as `week_alert` reads them."""
     weeks: dict[date, int] = defaultdict(int)
     for day, n in daily.items():
         weeks[period_start(day, WEEK)] += n
     return weeks
+
+
+def _under(stations: Sequence[Unit]) -> Q:
+    q = Q(pk__in=[])
+    for s in stations:
+        q |= Q(unit__path__startswith=s.path)
+    return q
+
+
+def _owner(stations: Sequence[Unit]) -> Callable[[str], int | None]:
+    """The pk of the deepest of `stations` over a unit path, by its prefixes: a dictionary look-up
+    per level, where testing every station per row grew with the stations times the rows."""
+    pk_of = {s.path: s.pk for s in stations}
+
+    def owner(path: str) -> int | None:
+        found, prefix = None, "/"
+        for code in path.split("/"):
+            if code:
+                prefix += f"{code}/"
+                found = pk_of.get(prefix, found)
+        return found
+
+    return owner
+
+
+def daily_by_station(
+    incidents: QuerySet[Incident], stations: Sequence[Unit], since: date, until: date | None = None
+) -> dict[int, Daily]:
+    """Each station's incidents per local day from `since` (up to `until`, if given), in one
+    query grouped by unit whatever the number of stations; every station has an entry."""
+    scoped = incidents.filter(_under(stations), occurred_at__gte=local_midnight(since))
+    if until is not None:
+        scoped = scoped.filter(occurred_at__lt=local_midnight(until))
+    rows = (
+        scoped.annotate(day=TruncDate("occurred_at", tzinfo=timezone.get_current_timezone()))
+        .values("day", "unit__path")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    owner = _owner(stations)
+    daily: dict[int, Daily] = {s.pk: defaultdict(int) for s in stations}
+    for row in rows:
+        pk = owner(row["unit__path"])
+        if pk is not None:
+            daily[pk][row["day"]] += row["n"]
+    return daily
+
+
+def first_by_station(
+    incidents: QuerySet[Incident], stations: Sequence[Unit]
+) -> dict[int, datetime]:
+    """Each station's earliest incident ever, in one query grouped by unit; a station without
+    incidents is absent."""
+    rows = (
+        incidents.filter(_under(stations))
+        .values("unit__path")
+        .annotate(first=Min("occurred_at"))
+        .order_by()
+    )
+    owner = _owner(stations)
+    first: dict[int, datetime] = {}
+    for row in rows:
+        pk = owner(row["unit__path"])
+        if pk is not None and (pk not in first or row["first"] < first[pk]):
+            first[pk] = row["first"]
+    return first
 
 
 def _scoped(user: User, flt: IncidentFilter, unit: Unit) -> QuerySet[Incident]:
@@ -109,7 +178,7 @@ def trend_report(
 
     def unit_row(child: Unit) -> Row:
         daily = by_child[child.pk]
-        alert = week_alert(_weekly(daily), week, data_since)
+        alert = week_alert(by_week(daily), week, data_since)
         return Row(child.name, child.code, compare(daily, current, period, covered), alert)
 
     points = series(total, current, period, CHART_PERIODS[period])
@@ -144,7 +213,7 @@ def trend_report(
         unit=unit,
         period=period,
         comparison=compare(total, current, period, covered),
-        alert=week_alert(_weekly(total), week, data_since),
+        alert=week_alert(by_week(total), week, data_since),
         chart=chart,
         units=[unit_row(c) for c in children],
         categories=[r for r in category_rows if r.comparison.count or r.comparison.previous],
