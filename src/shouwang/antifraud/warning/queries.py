@@ -76,9 +76,11 @@ def rules_for_user(user: User) -> QuerySet[WarningRule]:
     if not _police_with(user, Cap.RULE_EDIT, Cap.FRAUD_MANAGE):
         return WarningRule.objects.none()
     q = scope_q(user, unit_field="unit")
+    if q is None:
+        return WarningRule.objects.all()
     root = jurisdiction(user)
-    if q is None or root is None:
-        return for_user(WarningRule.objects.all(), user, unit_field="unit")
+    if root is None:
+        return WarningRule.objects.none()
     return WarningRule.objects.filter(q | Q(unit__in=root.ancestors()))
 
 
