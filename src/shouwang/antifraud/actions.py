@@ -190,6 +190,21 @@ def _request_events(
     ]
 
 
+def _store_requests(
+    requests: list[PartnerRequest],
+    *,
+    actor: User | None,
+    unit: Unit,
+    now: datetime,
+    extra: dict[str, Any] | None = None,
+) -> tuple[list[PartnerRequest], list[AuditEvent]]:
+    """Store new requests and tell their desks; the audit events are returned for the caller to
+    write with its own, in one statement."""
+    created = PartnerRequest.objects.bulk_create(requests)
+    notify_desks(created, now)
+    return created, _request_events(created, actor, unit, extra or {})
+
+
 def _send_requests(report: FraudReport, actor: User | None, now: datetime) -> None:
     """A public report accepted: its requests go out now, from what was stored with it."""
     amounts: dict[int, Decimal] = defaultdict(Decimal)
@@ -202,9 +217,8 @@ def _send_requests(report: FraudReport, actor: User | None, now: datetime) -> No
     requests = _new_requests(
         targets, report=report, unit=report.unit, source=RequestSource.REPORT, now=now
     )
-    created = PartnerRequest.objects.bulk_create(requests)
-    write(_request_events(created, actor, report.unit, {}))
-    notify_desks(created, now)
+    _created, events = _store_requests(requests, actor=actor, unit=report.unit, now=now)
+    write(events)
     FraudReport.objects.filter(pk=report.pk).update(requests_sent_at=now)
     report.requests_sent_at = now
 
@@ -302,9 +316,8 @@ def _create_report(
         requests = _new_requests(
             targets, report=report, unit=unit, source=RequestSource.REPORT, now=now
         )
-        created = PartnerRequest.objects.bulk_create(requests)
-        events += _request_events(created, actor, unit, {})
-        notify_desks(created, now)
+        _created, request_events = _store_requests(requests, actor=actor, unit=unit, now=now)
+        events += request_events
     write(events)
     return report
 
@@ -433,9 +446,10 @@ def do_send_requests(
         for item, value in normalised
     ]
     requests = _new_requests(targets, report=report, unit=unit, source=source, now=now)
-    created = PartnerRequest.objects.bulk_create(requests)
-    write(_request_events(created, actor, unit, {"source": source, "note": note[:200]}))
-    notify_desks(created, now)
+    created, events = _store_requests(
+        requests, actor=actor, unit=unit, now=now, extra={"source": source, "note": note[:200]}
+    )
+    write(events)
     return created
 
 
