@@ -28,6 +28,7 @@ from shouwang.cases.choices import CaseAction
 from shouwang.cases.models import CaseTransition
 from shouwang.demo.names import mobile, person
 from shouwang.demo.people import DEMO_PASSWORD
+from shouwang.notices.models import Notice
 from shouwang.orgs.actions import do_create_organisation, do_create_user
 from shouwang.orgs.choices import OrganisationKind, Role, UnitKind
 from shouwang.orgs.models import Organisation, Unit, User
@@ -97,7 +98,11 @@ def _shift(report: FraudReport, at: datetime) -> None:
     report.transfers.update(at=F("at") - delta)
     CaseTransition.objects.filter(case_id=report.pk).update(at=F("at") - delta)
     report.requests.update(created_at=F("created_at") - delta, deadline=F("deadline") - delta)
-    ids = [str(report.pk)] + [str(pk) for pk in report.requests.values_list("pk", flat=True)]
+    requests = [str(pk) for pk in report.requests.values_list("pk", flat=True)]
+    ids = [str(report.pk), *requests]
+    Notice.objects.filter(
+        cause__in=[f"case:{report.pk}", *(f"request:{pk}" for pk in requests)]
+    ).update(created_at=F("created_at") - delta, read_at=F("read_at") - delta)
     AuditEvent.objects.filter(
         object_type__in=["antifraud.fraudreport", "antifraud.partnerrequest"], object_id__in=ids
     ).update(at=F("at") - delta)

@@ -25,7 +25,7 @@ from typing import Any
 
 import h3
 import numpy as np
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from shouwang.antifraud.actions import do_answer_request
@@ -56,6 +56,7 @@ from shouwang.demo.fraud import _card, _shift, partner_desks
 from shouwang.demo.names import mobile, person
 from shouwang.engines.scoring import FeatureTable, features_duckdb, train
 from shouwang.engines.scoring.generate import records
+from shouwang.notices.models import Notice
 from shouwang.orgs.choices import Role, UnitKind
 from shouwang.orgs.models import GridCell, Unit, User
 
@@ -170,19 +171,23 @@ class _Cast:
 
 
 class _Clock:
-    """Moves what one step wrote (its audit rows included) back to the moment it happened."""
+    """Moves what one step wrote back to the moment it happened: its audit rows, its notices,
+    and the notices it settled."""
 
     def __init__(self) -> None:
-        self.mark = self._last()
+        self._mark()
 
-    @staticmethod
-    def _last() -> int:
-        last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
-        return last or 0
+    def _mark(self) -> None:
+        self.audit = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        self.notice = Notice.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        self.unread = list(Notice.objects.filter(read_at__isnull=True).values_list("pk", flat=True))
 
     def settle(self, at: datetime) -> None:
-        AuditEvent.objects.filter(pk__gt=self.mark).update(at=at)
-        self.mark = self._last()
+        AuditEvent.objects.filter(pk__gt=self.audit).update(at=at)
+        Notice.objects.filter(pk__gt=self.notice).update(created_at=at)
+        settled = Q(pk__in=self.unread) | Q(pk__gt=self.notice)
+        Notice.objects.filter(settled, read_at__isnull=False).update(read_at=at)
+        self._mark()
 
 
 def _homes(rng: Random, citizens: list[str], grids: list[Unit]) -> dict[str, tuple[float, float]]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.test import Client
 
+from shouwang.antifraud.models import PartnerRequest
 from shouwang.antifraud.warning.choices import Outcome, ProposalState, TaskState
 from shouwang.antifraud.warning.feedback import by_model_version, by_rule_version
 from shouwang.antifraud.warning.models import (
@@ -23,6 +24,8 @@ from shouwang.audit.models import AuditEvent
 from shouwang.demo.generate import load_demo
 from shouwang.demo.people import DEMO_PASSWORD
 from shouwang.demo.plan import SMALL_SHAPE
+from shouwang.notices.choices import NoticeKind
+from shouwang.notices.models import Notice
 from shouwang.orgs.models import User
 
 NOW = datetime(2026, 6, 15, 2, 30, tzinfo=UTC)
@@ -91,3 +94,25 @@ def test_the_demo_grid_worker_has_open_tasks(city: None) -> None:
     assert page.status_code == 200
     task = WarningTask.objects.filter(assignee=grid, state=TaskState.OPEN).first()
     assert task is not None and task.reference in page.content.decode()
+
+
+def test_notices_are_dated_with_their_causes(city: None) -> None:
+    """Each notice carries the time its task or request was raised, and a settled one the time
+    its outcome or answer was recorded: not the moment the demo was loaded."""
+    tasks = {f"task:{t.pk}": t for t in WarningTask.objects.all()}
+    requests = {f"request:{r.pk}": r for r in PartnerRequest.objects.all()}
+    notices = list(Notice.objects.all())
+    assert {n.kind for n in notices} >= {NoticeKind.WARNING_TASK, NoticeKind.REQUESTS_NEW}
+    checked = 0
+    for notice in notices:
+        cause = tasks.get(notice.key) or requests.get(notice.key)
+        if cause is None:
+            continue
+        assert abs(notice.created_at - cause.created_at) <= timedelta(minutes=1), notice.key
+        assert notice.read_at is None or notice.read_at >= notice.created_at
+        checked += 1
+    assert checked >= len(tasks) // 2
+    assert Notice.objects.filter(created_at__lt=NOW - timedelta(days=3)).exists()
+    done = [t for t in tasks.values() if t.outcome_at is not None]
+    read = {n.key: n.read_at for n in notices if n.kind == NoticeKind.WARNING_TASK}
+    assert done and all(read[f"task:{t.pk}"] == t.outcome_at for t in done if t.assignee_id)
