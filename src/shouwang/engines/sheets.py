@@ -7,15 +7,17 @@ row. Counting lines instead (``splitlines``, ``reader.line_num``) breaks on such
 ``csv.DictReader`` drops blank lines, so neither may number rows.
 
 Here, with no Django import, so that the engines (bank statements) and the apps (hazard ledgers,
-incident files, model scores, the fraud command's outcomes) share it.
+incident files, model scores, the fraud command's outcomes) share it. JSON-lines files (events,
+a model's reasons) are numbered by line, read here too.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator, Sequence
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 type Dialect = csv.Dialect | type[csv.Dialect]
 
@@ -38,6 +40,51 @@ def csv_rows(
     else:
         reader = csv.reader(source, dialect, delimiter=delimiter)
     return enumerate(reader, start=1)
+
+
+class CsvRecords(NamedTuple):
+    """A CSV text with a header row, blank rows left out.
+
+    ``header_row`` is the header's row number (0 for a text with no rows), ``header`` its
+    names with spaces stripped, and ``rows`` every data row as (row number, name → cell), numbered
+    as a spreadsheet shows them. An upload that counts data rows from 1 subtracts
+    ``header_row``. A row shorter than the header lacks the last names; cells past the header
+    are dropped."""
+
+    header_row: int
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+
+
+def csv_records(text: str) -> CsvRecords:
+    """The header (the first row that is not blank) and the data rows of ``text``.
+
+    Raises ``csv.Error`` for a malformed text; the callers name the file in their own words."""
+    records = [(number, cells) for number, cells in csv_rows(text) if not is_blank(cells)]
+    if not records:
+        return CsvRecords(0, [], [])
+    header_row, names = records[0]
+    header = [name.strip() for name in names]
+    return CsvRecords(
+        header_row,
+        header,
+        [(number, dict(zip(header, cells, strict=False))) for number, cells in records[1:]],
+    )
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def json_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(line number, line) for every line of a JSON-lines text that is not blank; blank lines
+    keep their numbers.
+
+    Lines end at ``\\n``, ``\\r\\n`` or ``\\r`` only, the ends JSON cannot hold inside a string.
+    ``str.splitlines`` also breaks at U+2028, U+2029 and U+0085, which JSON allows inside
+    strings, and would split a record and shift every number after it."""
+    for number, line in enumerate(_LINE_END.split(text), start=1):
+        if line.strip():
+            yield number, line
 
 
 def sheet_rows(sheet: _Sheet) -> Iterator[tuple[int, tuple[object, ...]]]:

@@ -64,7 +64,7 @@ from shouwang.antifraud.warning.routing import grid_of, officer_for, stand_in_fo
 from shouwang.audit.log import record
 from shouwang.common.errors import ActionError, NotPermitted
 from shouwang.engines.scoring.rules import backtest
-from shouwang.engines.sheets import csv_rows, is_blank
+from shouwang.engines.sheets import csv_records, json_lines
 from shouwang.orgs.roles import Cap
 from shouwang.orgs.scoping import jurisdiction, user_covers_unit
 
@@ -548,9 +548,7 @@ def _finite_or_none(value: Any) -> float | None:
 
 def _read_reasons(content: bytes) -> dict[str, list[dict[str, Any]]]:
     reasons: dict[str, list[dict[str, Any]]] = {}
-    for n, line in enumerate(content.decode("utf-8-sig", "replace").splitlines(), start=1):
-        if not line.strip():
-            continue
+    for n, line in json_lines(content.decode("utf-8-sig", "replace")):
         try:
             row = json.loads(line)
             reasons[str(row["phone_no_m"])] = [
@@ -584,23 +582,20 @@ def do_import_scores(
     except UnicodeDecodeError:
         raise ValidationError({"scores": [_("文件不是 UTF-8 编码。")]}) from None
     try:
-        lines = [(number, cells) for number, cells in csv_rows(text) if not is_blank(cells)]
+        records = csv_records(text)
     except csv.Error as exc:
         raise ValidationError(
             {"scores": [_("CSV 文件格式有误:%(error)s") % {"error": exc}]}
         ) from None
-    header_at, header = lines[0] if lines else (0, [])
-    header = [h.strip() for h in header]
-    if not {"phone_no_m", "score", "is_fraud"} <= set(header):
+    if not {"phone_no_m", "score", "is_fraud"} <= set(records.header):
         raise ValidationError({"scores": [_("评分文件表头须为 phone_no_m,score,is_fraud。")]})
     explained = _read_reasons(reasons) if reasons else {}
     errors: dict[str, list[str]] = {}
     rows: dict[str, tuple[float, bool]] = {}
-    for at, cells in lines[1:]:
+    for at, row in records.rows:
         # The upload page names data rows: the spreadsheet's row less the header's, so blank
         # lines keep their numbers and a quoted cell with line breaks is one row.
-        n = at - header_at
-        row = dict(zip(header, cells, strict=False))
+        n = at - records.header_row
         number = (row.get("phone_no_m") or "").strip()
         try:
             probability = float(row.get("score") or "")

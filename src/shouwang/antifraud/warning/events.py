@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from shouwang.antifraud.warning.choices import EventType
-from shouwang.engines.sheets import csv_rows, is_blank
+from shouwang.engines.sheets import csv_records, json_lines
 
 MAX_EVENTS = 50_000
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -143,11 +143,7 @@ def read_event_file(name: str, content: bytes) -> list[EventInput]:
         rows: list[Any] = []
         lines: list[int] = []
         problems = _Problems()
-        # Lines end at \n only: str.splitlines also breaks at U+2028 and U+0085, which JSON
-        # allows inside strings, and would shift the line numbers.
-        for n, line in enumerate(text.split("\n"), start=1):
-            if not line.strip():
-                continue
+        for n, line in json_lines(text):
             try:
                 rows.append(json.loads(line))
                 lines.append(n)
@@ -158,18 +154,16 @@ def read_event_file(name: str, content: bytes) -> list[EventInput]:
     if not name.lower().endswith(".csv"):
         raise ValidationError({"file": _("只接受 CSV 或 JSONL 文件。")})
     try:
-        records = [(number, cells) for number, cells in csv_rows(text) if not is_blank(cells)]
+        records = csv_records(text)
     except csv.Error as exc:
         raise ValidationError({"file": _("CSV 文件格式有误:%(error)s") % {"error": exc}}) from None
-    header_at, header = records[0] if records else (0, [])
-    header = [h.strip() for h in header]
-    if not {"type", "time"} <= set(header):
+    if not {"type", "time"} <= set(records.header):
         raise ValidationError({"file": _("CSV 表头必须包含 type 和 time 列。")})
     # A data row's number is its spreadsheet row less the header's, as on the score form:
     # blank lines count, a cell over two lines is one row.
     return parse_events(
-        [dict(zip(header, cells, strict=False)) for _n, cells in records[1:]],
+        [row for _n, row in records.rows],
         prefix="row",
         text_numbers=True,
-        numbers=[n - header_at for n, _cells in records[1:]],
+        numbers=[n - records.header_row for n, _row in records.rows],
     )

@@ -35,7 +35,7 @@ from shouwang.engines.scoring import (
 )
 from shouwang.engines.scoring.model import ROUNDS
 from shouwang.engines.scoring.rules import EventError, RuleError, backtest, parse_rules
-from shouwang.engines.sheets import csv_rows, is_blank
+from shouwang.engines.sheets import csv_records
 
 
 def _input_problem(problem: str) -> str:
@@ -137,15 +137,13 @@ def _read_outcomes(path: Path) -> dict[str, bool]:
     except UnicodeDecodeError:
         raise CommandError(_("%(file)s 不是 UTF-8 编码。") % {"file": path}) from None
     try:
-        rows = [(n, cells) for n, cells in csv_rows(text) if not is_blank(cells)]
+        records = csv_records(text)
     except csv.Error as exc:
         raise CommandError(
             _("%(file)s 格式有误:%(error)s") % {"file": path, "error": exc}
         ) from None
-    header = [h.strip() for h in rows[0][1]] if rows else []
     outcomes: dict[str, bool] = {}
-    for number, cells in rows[1:]:
-        row = dict(zip(header, cells, strict=False))
+    for number, row in records.rows:
         subject, confirmed = row.get("subject"), (row.get("confirmed") or "").strip()
         if not subject or confirmed not in ("0", "1"):
             raise CommandError(
