@@ -20,8 +20,9 @@ from shouwang.orgs.models import User
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-# Long enough for a loaded CI machine, short enough that a missing element fails quickly.
-TIMEOUT_MS = 10_000
+# Long enough for a loaded CI machine (10 s was not, twice), short enough that a missing
+# element fails quickly.
+TIMEOUT_MS = 20_000
 PHONE = {
     "viewport": {"width": 390, "height": 844},
     "is_mobile": True,
@@ -62,9 +63,35 @@ def page_errors() -> list[str]:
     return []
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep each phase's report on the test, so a fixture can tell that its test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def _keep_failed_pages(test: str, contexts: list[BrowserContext]) -> None:
+    """What every open page showed when its test failed, for a failure seen only in CI."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    pages = [page for context in contexts for page in context.pages]
+    for n, page in enumerate(pages):
+        stem = ARTIFACTS / f"{test}-failed-{n}"
+        try:
+            page.screenshot(path=f"{stem}.png", full_page=True)
+            stem.with_suffix(".html").write_text(page.content(), encoding="utf-8")
+            print(f"failed page {n}: {page.url} “{page.title()}” -> {stem}.png")
+        except Exception as exc:  # the test's own error is the one to report
+            print(f"failed page {n}: {page.url}: could not be kept ({exc})")
+
+
 @pytest.fixture
 def log_in(
-    browser: Browser, live_server: Any, transactional_db: None, page_errors: list[str]
+    request: pytest.FixtureRequest,
+    browser: Browser,
+    live_server: Any,
+    transactional_db: None,
+    page_errors: list[str],
 ) -> Iterator[Login]:
     """`log_in(user, phone=False)`: a fresh context for `user`, logged in through the form."""
     contexts: list[BrowserContext] = []
@@ -86,7 +113,7 @@ def log_in(
             "response",
             lambda r: (
                 page_errors.append(f"{name}: {r.status} {r.url}")
-                if r.status >= 400 and "/static/" in r.url
+                if (r.status >= 400 and "/static/" in r.url) or r.status >= 500
                 else None
             ),
         )
@@ -98,6 +125,10 @@ def log_in(
         return page
 
     yield open_as
+    call = getattr(request.node, "report_call", None)
+    if call is not None and call.failed:
+        _keep_failed_pages(re.sub(r"[^\w.-]+", "_", request.node.name), contexts)
+        print("page errors:", page_errors)
     for context in contexts:
         context.close()
 

@@ -88,13 +88,21 @@ def field_label(object_type: str, field: str) -> str:
 
 def action_label(event: AuditEvent) -> str:
     """What the event did, in words; a reveal also says which field was revealed."""
-    code = event.action
-    if code == REVEAL and isinstance(event.detail, dict) and event.detail.get("field"):
-        field = field_label(event.object_type, str(event.detail["field"]))
+    return describe_action(event.action, event.object_type, event.detail)
+
+
+def describe_action(code: str, object_type: str, detail: object) -> str:
+    """`action_label` from the row's values, for readers that do not build the model (the CSV
+    export)."""
+    if code == REVEAL and isinstance(detail, dict) and detail.get("field"):
+        field = field_label(object_type, str(detail["field"]))
         return _("查看个人信息:%(field)s") % {"field": field}
     # Case steps are recorded as case.<step>, for every kind of case.
     step = code.removeprefix("case.")
-    if step != code and step in CaseAction.values:
+    if step != code and step in _CASE_STEPS:
         return str(CaseAction(step).label)
     label = ACTION_LABELS.get(code)
     return code if label is None else str(label)
+
+
+_CASE_STEPS = frozenset(CaseAction.values)

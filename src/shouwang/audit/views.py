@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from pydantic import ValidationError as PydanticError
 
-from shouwang.audit.action_labels import action_label, object_type_label
+from shouwang.audit.action_labels import describe_action, object_type_label
 from shouwang.audit.actions import do_export_audit_log, do_reveal_field
 from shouwang.audit.filters import CHANNELS, FILTER_LABELS, AuditFilter
 from shouwang.audit.models import AuditEvent
@@ -160,28 +160,62 @@ def _csv_lines(events: Any) -> Iterator[str]:
     )
     tz = timezone.get_current_timezone()
     type_labels: dict[str, str] = {}
-    for e in events.iterator(chunk_size=2000):
-        if e.object_type not in type_labels:
-            type_labels[e.object_type] = object_type_label(e.object_type)
-        yield writer.writerow(
-            [
-                _cell(e.at.astimezone(tz).isoformat(timespec="seconds")),
-                _cell(e.actor_label),
-                _cell(e.actor.username if e.actor else ""),
-                _cell(e.action),
-                _cell(action_label(e)),
-                _cell(e.object_type),
-                _cell(type_labels[e.object_type]),
-                _cell(e.object_id),
-                _cell(e.object_label),
-                _cell(e.unit.code if e.unit else ""),
-                _cell(e.unit.name if e.unit else ""),
-                _cell(e.channel),
-                _cell(e.ip),
-                _cell(e.purpose),
-                _cell(json.dumps(e.detail, ensure_ascii=False, sort_keys=True)),
-            ]
+    action_labels: dict[tuple[str, str, str], str] = {}
+    lines: list[str] = []
+    # Plain values, not models: building three model instances a row was most of the export's
+    # time (bench/audit_export.py).
+    for row in events.values_list(*_CSV_FIELDS).iterator(chunk_size=2000):
+        at, actor_label, username, action, object_type, object_id, object_label = row[:7]
+        unit_code, unit_name, channel, ip, purpose, detail = row[7:]
+        if object_type not in type_labels:
+            type_labels[object_type] = object_type_label(object_type)
+        field = str(detail.get("field") or "") if isinstance(detail, dict) else ""
+        if (action, object_type, field) not in action_labels:
+            action_labels[action, object_type, field] = describe_action(action, object_type, detail)
+        lines.append(
+            writer.writerow(
+                [
+                    _cell(at.astimezone(tz).isoformat(timespec="seconds")),
+                    _cell(actor_label),
+                    _cell(username),
+                    _cell(action),
+                    _cell(action_labels[action, object_type, field]),
+                    _cell(object_type),
+                    _cell(type_labels[object_type]),
+                    _cell(object_id),
+                    _cell(object_label),
+                    _cell(unit_code),
+                    _cell(unit_name),
+                    _cell(channel),
+                    _cell(ip),
+                    _cell(purpose),
+                    _cell(json.dumps(detail, ensure_ascii=False, sort_keys=True)),
+                ]
+            )
         )
+        # A few hundred rows a write: one write per row made the server the bottleneck.
+        if len(lines) == 500:
+            yield "".join(lines)
+            lines = []
+    if lines:
+        yield "".join(lines)
+
+
+_CSV_FIELDS = (
+    "at",
+    "actor_label",
+    "actor__username",
+    "action",
+    "object_type",
+    "object_id",
+    "object_label",
+    "unit__code",
+    "unit__name",
+    "channel",
+    "ip",
+    "purpose",
+    "detail",
+)
 
 
 @login_required

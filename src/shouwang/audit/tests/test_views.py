@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from shouwang.audit.action_labels import action_label
 from shouwang.audit.log import record
 from shouwang.audit.models import AuditEvent
 from shouwang.common.testing import PASSWORD, POINT_A, POINT_B, Cast
@@ -290,6 +291,28 @@ def test_the_csv_export_puts_the_label_of_each_code_next_to_it(
     # A code without a label (and an event about no object) is written as it is.
     rows = _csv(client.get(EXPORT, {"action": "test."}))
     assert rows[1][3:7] == ["test.unlisted", "test.unlisted", "", ""]
+
+
+def test_the_csv_export_names_the_revealed_field_and_writes_every_row(cast: Cast) -> None:
+    hazard = register(cast.bob, POINT_A)
+    detail = {"field": "responsible_contact"}
+    record(cast.alice, "personal.reveal", hazard, unit=cast.station_a, detail=detail)
+    for n in range(1234):  # more rows than one write of the stream holds
+        record(None, "test.bulk", None, detail={"n": n})
+    client = login(cast.frank)
+    rows = _csv(client.get(EXPORT, {"action": "personal."}))
+    reveal = AuditEvent.objects.get(action="personal.reveal")
+    assert action_label(reveal).startswith(
+        "查看个人信息:责任人"
+    )  # the field's label, as on the page
+    assert rows[1][1:5] == [str(cast.alice), "alice", "personal.reveal", action_label(reveal)]
+    assert rows[1][9:11] == [cast.station_a.code, cast.station_a.name]
+    rows = _csv(client.get(EXPORT, {"action": "test.bulk"}))
+    assert len(rows) == 1 + 1234
+    assert {r[2] for r in rows[1:]} == {""} and {r[9] for r in rows[1:]} == {""}
+    assert sorted(int(r[14].removeprefix('{"n": ').rstrip("}")) for r in rows[1:]) == list(
+        range(1234)
+    )
 
 
 def test_the_export_of_a_bad_filter_writes_nothing(cast: Cast) -> None:
