@@ -108,7 +108,7 @@ def fill(rows: int, seed: int) -> None:
     auditor = User.objects.create(username="inspector", role=Role.AUDITOR, unit=city)
     start = timezone.now() - timedelta(days=90)
     batch = []
-    for n in range(rows):
+    for _ in range(rows):
         action, object_type = rng.choice(ACTIONS)
         actor = rng.choice(users)
         detail: dict[str, object] = {"note": "已核实,按期整改"}
@@ -185,21 +185,28 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
-        "--server", nargs="?", const=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+        "--server",
+        nargs="?",
+        const=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
     )
     args = parser.parse_args()
     drop = prepare_database(args.server)
     try:
         vendor = setup_django()
-        load = os.getloadavg()
-        print(f"audit CSV export on {vendor}; load average {load[0]:.2f} / {load[1]:.2f} at the start")
+        one, five, _fifteen = os.getloadavg()
+        print(f"audit CSV export on {vendor}; load average {one:.2f} / {five:.2f} at the start")
         started = time.perf_counter()
         fill(args.rows, args.seed)
         print(f"filled in {time.perf_counter() - started:.0f} s")
         base = floor()
         seconds, rows = export()
-        print(f"(a) floor, values_list + csv.writer: {args.rows / base:>9,.0f} rows/s ({base:.1f} s)")
-        print(f"(b) the export's rows:               {rows / seconds:>9,.0f} rows/s ({seconds:.1f} s, {rows:,} rows)")
+        print(
+            f"(a) floor, values_list + csv.writer: {args.rows / base:>9,.0f} rows/s ({base:.1f} s)"
+        )
+        print(
+            f"(b) the export's rows:               {rows / seconds:>9,.0f} rows/s "
+            f"({seconds:.1f} s, {rows:,} rows)"
+        )
         print(f"ratio (b)/(a) in rows/s: {base / seconds:.2f}")
     finally:
         drop()
