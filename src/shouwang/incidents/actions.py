@@ -24,6 +24,7 @@ from shouwang.incidents.dedupe import Point, near_duplicates
 from shouwang.incidents.importing import Candidate, CategoryLookup, check_rows, missing_columns
 from shouwang.incidents.models import ImportMapping, Incident, IncidentCategory, ScheduledEvent
 from shouwang.incidents.notify import notify_week_alerts
+from shouwang.incidents.queries import incidents_for_user
 from shouwang.incidents.reader import ImportFileError, RowError, Table, read_table
 from shouwang.orgs.geo import cell_of, valid_lat_lon
 from shouwang.orgs.models import GridCell, Unit
@@ -119,7 +120,7 @@ def do_save_import_mapping(
 class Duplicate:
     row: int
     of_row: int | None  # an earlier row of the same file
-    of_incident: int | None  # an incident already stored
+    of_incident: int | None  # an incident already stored (None: one the importer may not see)
     by_external_id: bool
 
 
@@ -194,23 +195,30 @@ def _locate(
 
 
 def _duplicates(
-    located: list[tuple[Candidate, Unit, str]], mapping: ImportMapping
+    located: list[tuple[Candidate, Unit, str]], mapping: ImportMapping, actor: User
 ) -> list[Duplicate]:
     """Rows that repeat a stored incident or an earlier row: the same external id in the same
-    source system, or the same category close in time and place."""
+    source system, or the same category close in time and place (among the incidents the
+    importer may see: another jurisdiction's are not named to them)."""
     found: dict[int, Duplicate] = {}
     ids = [c.external_id for c, _u, _cell in located if c.external_id]
+    # The same id of the same source system is a duplicate wherever in the city it is stored,
+    # but the stored incident is named only to someone who may see it.
     stored_ids = dict(
         Incident.objects.filter(source_system=mapping.name, external_id__in=set(ids)).values_list(
             "external_id", "pk"
         )
+    )
+    visible = set(
+        incidents_for_user(actor).filter(pk__in=stored_ids.values()).values_list("pk", flat=True)
     )
     first_row: dict[str, int] = {}
     for c, _u, _cell in located:
         if not c.external_id:
             continue
         if c.external_id in stored_ids:
-            found[c.row] = Duplicate(c.row, None, stored_ids[c.external_id], True)
+            pk = stored_ids[c.external_id]
+            found[c.row] = Duplicate(c.row, None, pk if pk in visible else None, True)
         elif c.external_id in first_row:
             found[c.row] = Duplicate(c.row, first_row[c.external_id], None, True)
         else:
@@ -219,11 +227,15 @@ def _duplicates(
     if not rest or mapping.duplicate_minutes == 0:
         return sorted(found.values(), key=lambda d: d.row)
     window = timedelta(minutes=mapping.duplicate_minutes)
-    stored = Incident.objects.filter(
-        category_id__in={c.category.pk for c in rest},
-        occurred_at__gte=min(c.occurred_at for c in rest) - window,
-        occurred_at__lte=max(c.occurred_at for c in rest) + window,
-    ).values_list("pk", "category_id", "occurred_at", "lat", "lon")
+    stored = (
+        incidents_for_user(actor)
+        .filter(
+            category_id__in={c.category.pk for c in rest},
+            occurred_at__gte=min(c.occurred_at for c in rest) - window,
+            occurred_at__lte=max(c.occurred_at for c in rest) + window,
+        )
+        .values_list("pk", "category_id", "occurred_at", "lat", "lon")
+    )
     near = near_duplicates(
         [Point(c.row, c.category.pk, c.occurred_at.timestamp(), c.lat, c.lon) for c in rest],
         [Point(pk, cat, at.timestamp(), la, lo) for pk, cat, at, la, lo in stored],
@@ -263,7 +275,7 @@ def do_import_incidents(
     result.errors = sorted(errors + place_errors, key=lambda e: (e.row or 0, e.column))
     if result.errors:
         return result
-    result.duplicates = _duplicates(located, mapping)
+    result.duplicates = _duplicates(located, mapping, actor)
     skipped = {d.row for d in result.duplicates}
     rows = [
         Incident(

@@ -90,7 +90,10 @@ class RowErrorOut(Schema):
 class DuplicateOut(Schema):
     row: int
     of_row: int | None = Field(description="an earlier row of the same file")
-    of_incident: int | None = Field(description="an incident already stored")
+    of_incident: int | None = Field(
+        description="an incident already stored; null when it lies outside the importer's "
+        "jurisdiction (it is still a duplicate: the external id is unique in the city)"
+    )
     by_external_id: bool
 
 

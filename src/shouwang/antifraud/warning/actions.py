@@ -60,6 +60,7 @@ from shouwang.antifraud.warning.notify import (
     settle_proposals,
     settle_task,
 )
+from shouwang.antifraud.warning.queries import scores_importable_by
 from shouwang.antifraud.warning.routing import grid_of, officer_for, stand_in_for
 from shouwang.audit.log import record
 from shouwang.common.errors import ActionError, NotPermitted
@@ -573,7 +574,8 @@ def do_import_scores(
     """Load the model's scores (the CSV ``shouwang antifraud score`` writes: phone_no_m, score,
     is_fraud) and, when given, its reasons (the JSON lines of ``--reasons``). A number scored
     again takes the new score. Every row is checked before any is written."""
-    _police(actor, Cap.RULE_EDIT)
+    if not scores_importable_by(actor):
+        raise NotPermitted("fraud.scores")
     model_version = model_version.strip()
     if not model_version or len(model_version) > 40:
         raise ValidationError({"model_version": [_("请填写模型版本(不超过 40 个字符)。")]})

@@ -89,6 +89,19 @@ def rule_editable_by(user: User, rule: WarningRule) -> bool:
     return _police_with(user, Cap.RULE_EDIT) and user_covers_unit(user, rule.unit)
 
 
+def scores_importable_by(user: User) -> bool:
+    """The model's scores are the platform's (one per number, read by every unit's rules), so
+    only someone whose jurisdiction is a whole tree may replace them: the province's centre,
+    or the city's in a one-city installation. A city's analyst under a province would
+    otherwise overwrite what the other cities' rules read."""
+    if not _police_with(user, Cap.RULE_EDIT):
+        return False
+    if scope_q(user) is None:  # an administrator over everything
+        return True
+    root = jurisdiction(user)
+    return root is not None and root.parent_id is None
+
+
 def access_rule(user: User, rule_pk: int, *, to_edit: bool = False) -> WarningRule:
     rule = rules_for_user(user).select_related("active_version", "unit").filter(pk=rule_pk).first()
     if rule is None or (to_edit and not rule_editable_by(user, rule)):

@@ -36,6 +36,7 @@ from shouwang.antifraud.warning.queries import (
     proposals_for_user,
     rule_editable_by,
     rules_for_user,
+    scores_importable_by,
     tasks_for_user,
 )
 from shouwang.antifraud.warning.scripts import script_for
@@ -401,6 +402,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             if errors and what == "scores"
             else None,
             "model_version": request.POST.get("model_version", "") if errors else "",
+            "may_import_scores": scores_importable_by(actor),
         },
         status=422 if errors else 200,
     )

@@ -77,11 +77,12 @@ class Command(BaseCommand):
                 _("%(n)d 处错误,未导入任何数据。") % {"n": len(result.errors)}, returncode=1
             )
         for dup in result.duplicates:
-            of = (
-                _("第 %(row)d 行") % {"row": dup.of_row}
-                if dup.of_row
-                else _("已有警情 %(id)s") % {"id": dup.of_incident}
-            )
+            if dup.of_row:
+                of = _("第 %(row)d 行") % {"row": dup.of_row}
+            elif dup.of_incident:
+                of = _("已有警情 %(id)s") % {"id": dup.of_incident}
+            else:
+                of = _("辖区外已有的警情")
             self.stdout.write(_("第 %(row)d 行与%(of)s重复,已跳过。") % {"row": dup.row, "of": of})
         if result.dry_run:
             message = _("检查通过:%(n)d 行,其中重复 %(d)d 行(试运行,未写入)。") % {
