@@ -2,8 +2,8 @@
 `do_ingest_events`, in batches, with 10 rules active, against the same batches with no rule
 active (storage alone, the baseline), in the same process.
 
-    nice -n 19 .venv/bin/python bench/warning_ingest.py --what-if            # SQLite, ~10 min
-    nice -n 19 .venv/bin/python bench/warning_ingest.py --what-if --server   # PostgreSQL, ~13 min
+    nice -n 19 .venv/bin/python bench/warning_ingest.py                      # SQLite, ~4 min
+    nice -n 19 .venv/bin/python bench/warning_ingest.py --server             # PostgreSQL, ~4 min
     .venv/bin/python bench/warning_ingest.py --events 6000 --batches 500     # a quicker look
 
 Database: by default a SQLite file in a temporary directory with the platform's own SQLite
@@ -46,8 +46,9 @@ since the start of the day (the rules' longest window + cooldown is 24.5 hours),
 a batch grew through the day and the total with the square of the day's events: hence 24,000
 events by default. The warning tables, stored cooldowns included, are emptied between runs.
 
-`--what-if` adds two runs per batch size with prototypes of the proposed fixes (`WhatIf`);
-`--profile` a cProfile of one rules run at the largest batch size.
+`--profile` adds a cProfile of one rules run at the largest batch size. (The `--what-if`
+prototypes of the replay and score fixes were removed once the fixes were in: commit f91ae35
+has them.)
 """
 
 from __future__ import annotations
@@ -784,79 +785,6 @@ class Probe:
         actions.record = record
 
 
-# --------------------------------------------------------------------------- what if
-
-
-class WhatIf:
-    """Prototypes of the two proposed fixes, patched into the warning app for `--what-if` runs
-    only (src/ is unchanged), so that their effect is measured rather than guessed:
-
-    scores   the StoredScorer answers `score_of` from one query per batch that reads every
-             stored score (value, probability) into a dict, instead of one SELECT per number;
-             a proposal's or task's score row is still read as before;
-    replay   the replay before a batch covers only the longest window (60 minutes here), not
-             window + cooldown (24.5 hours); cooldowns start from the last hit of each rule and
-             subject raised by earlier batches, kept here in memory (what `CooldownMark`
-             now stores with each batch).
-
-    Both keep the results: the run prints its proposals and tasks next to the others'."""
-
-    def __init__(self) -> None:
-        self.scores = False
-        self.replay = False
-        self.hits: dict[tuple[int, str], dict[str, float]] = {}
-
-    def install(self) -> None:
-        from shouwang.antifraud.warning import evaluate
-        from shouwang.antifraud.warning.models import NumberScore
-
-        whatif = self
-        real_call = evaluate.StoredScorer.__call__
-
-        def score(scorer: Any, number: str) -> float | None:
-            if not whatif.scores:
-                return real_call(scorer, number)
-            table = getattr(scorer, "_all", None)
-            if table is None:
-                table = dict(NumberScore.objects.values_list("value", "probability"))
-                scorer._all = table
-            return table.get(number)
-
-        evaluate.StoredScorer.__call__ = score  # type: ignore[method-assign]
-        real_group = evaluate._evaluate_group
-
-        def evaluate_group(versions: Any, batch: Any, scorer: Any) -> list[Any]:
-            if not whatif.replay or not versions or not batch:
-                return real_group(versions, batch, scorer)
-            rules = evaluate.parsed(versions)
-            by_id = {v.rule.rule_id: v for v in versions}
-            evaluator = evaluate.evaluator_for(rules, scorer)
-            unit = versions[0].rule.unit
-            first = min(e.time for e in batch)
-            window = max((r.window.minutes for r in rules if r.window), default=0.0)
-            for rule in evaluator.rules:  # cooldowns as earlier batches left them
-                horizon = first.timestamp() - rule.cooldown_minutes * 60
-                last = whatif.hits.get((unit.pk, rule.id), {})
-                cooldown = evaluator.cooldowns[rule.id]
-                for t, subject in sorted((t, s) for s, t in last.items() if t > horizon):
-                    cooldown.last[subject] = t
-            fresh = {e.pk for e in batch}
-            since = first - timedelta(minutes=window)
-            raised = []
-            for event in evaluate.events_between(since, max(e.time for e in batch), within=unit):
-                hits = evaluator.process(evaluate.as_engine_event(event))
-                if event.pk in fresh:
-                    raised += [evaluate.Raised(hit, event, by_id[hit.rule_id]) for hit in hits]
-            for r in raised:
-                whatif.hits.setdefault((unit.pk, r.hit.rule_id), {})[r.hit.subject] = r.hit.time
-            return raised
-
-        evaluate._evaluate_group = evaluate_group
-
-
-WHATIF = WhatIf()
-
-
 # --------------------------------------------------------------------------- runs
 
 
@@ -910,7 +838,6 @@ def clear() -> None:
     AuditEvent.objects.filter(
         action__in=["warning.events", "warning.proposal", "warning.task"]
     ).delete()
-    WHATIF.hits.clear()
     analyze()
 
 
@@ -1111,9 +1038,6 @@ def main() -> None:
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument(
-        "--what-if", action="store_true", help="also run prototypes of the proposed fixes"
-    )
-    parser.add_argument(
         "--profile", action="store_true", help="also cProfile a rules run (largest batch)"
     )
     args = parser.parse_args()
@@ -1173,8 +1097,6 @@ def measure(args: argparse.Namespace, sizes: list[int]) -> None:
     )
     probe = Probe()
     probe.install()
-    if args.what_if:
-        WHATIF.install()
     results: list[list[Run]] = []
     for size in sizes:
         print(f"\nbatch size {size:,} (load average {load()}):")
@@ -1200,21 +1122,6 @@ def measure(args: argparse.Namespace, sizes: list[int]) -> None:
         print_split(baseline)
         print_split(rules)
         row = [baseline, rules]
-        if args.what_if:
-            WHATIF.scores = True
-            row.append(run("fix: scores", events, size, city, probe))
-            WHATIF.replay = True
-            row.append(run("fix: both", events, size, city, probe))
-            WHATIF.scores = WHATIF.replay = False
-            print("  what if (prototypes of the proposed fixes, patched in by this script):")
-            for fixed in row[2:]:
-                print_run(fixed)
-                print(
-                    f"  {'':<11} vs 10 rules: throughput x{fixed.rate / rules.rate:,.1f}, "
-                    f"p99 {fixed.p(99):,.0f} ms vs {rules.p(99):,.0f} ms; vs no rules: "
-                    f"throughput {fixed.rate / baseline.rate:.3f}"
-                )
-            print_split(row[-1])
         results.append(row)
     print(
         "\nsummary. wall: as measured on the shared machine; CPU: the CPU time of this process "

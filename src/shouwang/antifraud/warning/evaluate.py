@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from shouwang.antifraud.models import Indicator
 from shouwang.antifraud.normalise import feed_spellings
@@ -21,9 +21,7 @@ from shouwang.antifraud.warning.models import (
     WarningRule,
 )
 from shouwang.engines.scoring.rules import Evaluator, Hit, Rule, parse_rule
-
-if TYPE_CHECKING:
-    from shouwang.orgs.models import Unit
+from shouwang.orgs.models import Unit
 
 # Lists a rule may name with in_list / not_in_list.
 LIST_BLOCKLIST = "blocklist"  # indicators the centre confirmed as fraud
@@ -214,27 +212,51 @@ def evaluate_batch(
 ) -> list[Raised]:
     """Hits that the events of ``batch`` raise under ``versions``, with the stored history.
     Each unit's rules replay the history of that unit's subtree only, so a province's counts
-    span its cities while a city's stay its own; rule ids are unique within a unit."""
+    span its cities while a city's stay its own; rule ids are unique within a unit.
+
+    ``versions`` are those of one line of units, each above the next (`versions_for_batch`):
+    the history is read once, for the top unit and the longest window, and each unit's rules
+    replay their part of it."""
+    if not versions or not batch:
+        return []
     by_unit: dict[int, list[RuleVersion]] = {}
     for version in versions:
         by_unit.setdefault(version.rule.unit_id, []).append(version)
+    groups = [(group, parsed(group)) for group in by_unit.values()]
+    first = min(e.time for e in batch)
+    top = min((group[0].rule.unit for group in by_unit.values()), key=lambda u: len(u.path))
+    since = first - max(lookback(rules) for _group, rules in groups)
+    history = list(events_between(since, max(e.time for e in batch), within=top))
+    paths = (
+        dict(Unit.objects.filter(pk__in={e.unit_id for e in history}).values_list("pk", "path"))
+        if len(groups) > 1
+        else {}
+    )
     raised: list[Raised] = []
-    for group in by_unit.values():
-        raised += _evaluate_group(group, batch, scorer)
+    for group, rules in groups:
+        unit = group[0].rule.unit
+        if not unit.path.startswith(top.path):
+            raise ValueError("the rules' units must lie on one line from the top unit down")
+        start = first - lookback(rules)
+        mine = [
+            e
+            for e in history
+            if e.time >= start and (unit == top or paths[e.unit_id].startswith(unit.path))
+        ]
+        raised += _evaluate_group(group, rules, batch, mine, start, scorer)
     return sorted(raised, key=lambda r: (r.event.time, r.event.pk))
 
 
 def _evaluate_group(
-    versions: Sequence[RuleVersion], batch: Sequence[WarningEvent], scorer: StoredScorer
+    versions: Sequence[RuleVersion],
+    rules: Sequence[Rule],
+    batch: Sequence[WarningEvent],
+    replayed: Sequence[WarningEvent],
+    since: datetime,
+    scorer: StoredScorer,
 ) -> list[Raised]:
-    if not versions or not batch:
-        return []
-    rules = parsed(versions)
     by_id = {v.rule.rule_id: v for v in versions}
     fresh = {e.pk for e in batch}
-    since = min(e.time for e in batch) - lookback(rules)
-    until = max(e.time for e in batch)
-    replayed = list(events_between(since, until, within=versions[0].rule.unit))
     # Only the values these events put to a list or to the model are read from the database.
     list_fields = {f for rule in rules for _name, f in rule.list_fields()}
     evaluator = evaluator_for(rules, scorer, among=_values(replayed, list_fields))
