@@ -113,6 +113,7 @@ def _lookups(ledger: Ledger, unit: Unit, actor: User) -> Lookups:
         grids_by_code={g.code: g for g in grids},
         grids_by_name=by_name,
         grid_of_cell=grid_of_cell,
+        nameable=frozenset(g.pk for g in grid_of_cell.values() if user_covers_unit(actor, g)),
         existing_refs=frozenset(existing),
         # A name shared by two organisations matches neither: it is kept as text.
         organisations={name: orgs[0] for name, orgs in named.items() if len(orgs) == 1},

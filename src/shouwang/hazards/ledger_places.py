@@ -25,6 +25,7 @@ class Lookups:
     grids_by_code: Mapping[str, Unit]
     grids_by_name: Mapping[str, Sequence[Unit]]
     grid_of_cell: Mapping[str, Unit]  # H3 cell -> grid, anywhere (to say "outside the unit")
+    nameable: frozenset[int]  # the grids of grid_of_cell the importer may see, so may name
     existing_refs: frozenset[str]
     organisations: Mapping[str, Organisation]  # unique names within the importer's scope
 
@@ -79,13 +80,13 @@ def _resolve_place(ledger: Ledger, row: LedgerRow, lookups: Lookups, default: Un
         located = lookups.grid_of_cell.get(row.cell)
         where = f"{row.lon}, {row.lat}"
         if located is not None and not lookups.target.contains(located):
-            ledger.error(
-                n,
-                "lon",
-                where,
+            message = (
                 _("该坐标不在“%(unit)s”辖区内(位于“%(grid)s”)。")
-                % {"unit": lookups.target.name, "grid": located.name},
+                % {"unit": lookups.target.name, "grid": located.name}
+                if located.pk in lookups.nameable
+                else _("该坐标不在“%(unit)s”辖区内。") % {"unit": lookups.target.name}
             )
+            ledger.error(n, "lon", where, message)
             return
         if grid is not None and located is not None and located != grid:
             ledger.error(

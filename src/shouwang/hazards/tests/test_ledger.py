@@ -719,3 +719,14 @@ def test_english_errors_list_the_accepted_values_with_english_commas(cast: Cast)
     assert any("Fire safety, Work safety, " in m for m in messages), messages
     assert any("Major, Significant, General" in m for m in messages), messages
     assert not any("、" in m for m in messages)
+
+
+def test_a_point_outside_the_unit_names_its_grid_only_to_someone_who_may_see_it(
+    cast: Cast,
+) -> None:
+    row = good_row(1, 所在网格=None, 经度=POINT_B[1], 纬度=POINT_B[0])
+    alice = run(cast, xlsx([row]))
+    assert "不在“东门派出所”辖区内" in alice.errors[0].message
+    assert cast.grid_b.name not in alice.errors[0].message  # station B's grid: not hers
+    admin = run(cast, xlsx([row]), actor=cast.admin)
+    assert f"位于“{cast.grid_b.name}”" in admin.errors[0].message
