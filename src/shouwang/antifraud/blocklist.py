@@ -85,7 +85,12 @@ def lookup(user: User, value: str, kind: str | None = None) -> LookupResult:
     in_index = KNOWN.may_contain(kind, normalised) if index_usable() else None
     if in_index is False:
         return LookupResult(kind=kind, value=normalised, known=False)
-    return _read(kind, normalised)
+    result = _read(kind, normalised)
+    if user.is_outside_party:
+        # A partner desk acts on the requests addressed to it; the police's case references
+        # are not for it (how many reports name the value is).
+        result.references = []
+    return result
 
 
 # The indicator and its latest references in one statement: a join to the report links, newest

@@ -166,7 +166,9 @@ class LookupOut(Schema):
     first_seen: datetime | None
     last_seen: datetime | None
     confirmed_at: datetime | None
-    references: list[str] = Field(description="the latest reports naming it (up to 20)")
+    references: list[str] = Field(
+        description="the latest reports naming it (up to 20); empty for partner desks"
+    )
 
     @staticmethod
     def of(result: LookupResult) -> LookupOut:

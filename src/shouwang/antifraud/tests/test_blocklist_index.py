@@ -60,8 +60,11 @@ def test_it_answers_unknown_values_without_the_database(cast, clock):
         result = blocklist.lookup(cast.dora, "137 0000 0000", "phone")
     assert result.known is False and result.value == "+8613700000000"
     assert queries.captured_queries == []
-    known = blocklist.lookup(cast.dora, "138-1234-5678", "phone")
+    known = blocklist.lookup(cast.ivan, "138-1234-5678", "phone")
     assert known.known and known.references == [report.reference]
+    # A bank's desk learns that the number is known, not the police's case references.
+    desk = blocklist.lookup(cast.dora, "138-1234-5678", "phone")
+    assert desk.known and desk.report_count == 1 and desk.references == []
     assert blocklist.lookup(cast.dora, CARD_1).known
 
 
@@ -190,7 +193,7 @@ def test_a_known_value_is_read_in_one_statement_with_its_newest_references(
     blocklist.KNOWN.rebuild()
     monkeypatch.setattr(blocklist, "MAX_REFERENCES", 2)
     with CaptureQueriesContext(connection) as queries:
-        known = blocklist.lookup(cast.dora, PHONE_1, "phone")
+        known = blocklist.lookup(cast.ivan, PHONE_1, "phone")
     assert len(queries.captured_queries) == 1
     assert known.report_count == 3
     assert known.first_seen == Indicator.objects.get(kind="phone", value=known.value).first_seen
