@@ -24,7 +24,7 @@ from shouwang.cases.evidence import check_evidence_file
 from shouwang.cases.kinds import get_kind
 from shouwang.cases.models import Case, CaseTransition, Evidence, SlaRule
 from shouwang.cases.notify import notify_assigned, notify_escalated, settle_notices
-from shouwang.cases.queries import case_visible_to
+from shouwang.cases.queries import assignable_organisations, case_visible_to
 from shouwang.common.errors import ActionError, NotPermitted
 from shouwang.orgs.scoping import user_covers_unit
 
@@ -153,6 +153,13 @@ def do_assign_case(
         user.is_outside_party or user.unit is None or not user_covers_unit(actor, user.unit)
     ):
         raise ValidationError({"user": _("只能交办给本辖区内的民警或网格员。")}, code="scope")
+    if (
+        organisation is not None
+        and not assignable_organisations(actor).filter(pk=organisation.pk).exists()
+    ):
+        raise ValidationError(
+            {"organisation": _("只能交办给本辖区内(或不分辖区)的企业或部门。")}, code="scope"
+        )
     now = timezone.now()
     updates: dict[str, Any] = {
         "assignee_unit": unit,

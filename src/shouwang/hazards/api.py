@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
@@ -22,6 +22,7 @@ from shouwang.cases.actions import (
     do_submit_case,
     do_verify_case,
 )
+from shouwang.cases.queries import assignable_organisations
 from shouwang.cases.schemas import EvidenceOut, as_file_error
 from shouwang.common.api import PageIn, api_user, responses
 from shouwang.common.paging import capped_count
@@ -64,7 +65,6 @@ from shouwang.hazards.schemas import (
     UnitRef,
 )
 from shouwang.hazards.stats import campaign_progress
-from shouwang.orgs.choices import OrganisationKind
 from shouwang.orgs.models import Organisation, Unit, User
 from shouwang.orgs.scoping import units_for_user
 
@@ -266,13 +266,7 @@ def grade_hazard(request: HttpRequest, hazard_id: int, payload: GradeIn) -> Haza
 
 
 def _assignee_org(actor: User, pk: int | None) -> Organisation | None:
-    # Companies and departments located in the actor's jurisdiction, or without a location
-    # (a city-wide department); never a bank or a carrier.
-    organisations = Organisation.objects.filter(
-        Q(unit__isnull=True) | Q(unit__in=units_for_user(actor)),
-        kind__in=[OrganisationKind.COMPANY, OrganisationKind.DEPARTMENT],
-    )
-    return _visible(organisations, pk, "organisation")
+    return _visible(assignable_organisations(actor), pk, "organisation")
 
 
 def _assignee_user(actor: User, username: str | None) -> User | None:

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django.urls import reverse
 from shouwang.cases.actions import do_grade_case
 from shouwang.cases.choices import CaseState, EvidenceStage
 from shouwang.cases.models import Evidence
+from shouwang.cases.queries import assignable_organisations
 from shouwang.common.apitest import Call, errors_of, session_client
 from shouwang.common.testing import POINT_A, POINT_B, Cast, make_jpeg
 from shouwang.hazards.actions import (
@@ -31,6 +33,8 @@ from shouwang.hazards.actions import (
 )
 from shouwang.hazards.choices import HazardCategory, HazardGrade, PremisesType
 from shouwang.hazards.models import Campaign, CampaignCheck, Hazard, Premises
+from shouwang.orgs.actions import do_create_organisation
+from shouwang.orgs.choices import OrganisationKind
 from shouwang.orgs.models import User
 
 API = "/api/v1/hazards/"
@@ -535,3 +539,30 @@ def test_a_ledger_ref_used_by_the_other_side_is_not_a_duplicate_and_is_not_named
     )
     assert not again.ok and "已存在" in again.errors[0].message
     assert WEST_TITLE not in again.errors[0].message
+
+
+def test_the_assign_action_hands_cases_only_to_organisations_in_the_area(cast: Cast) -> None:
+    """The rule is the action's, not only the form's and the API's: a company of another
+    station, a bank or a carrier is refused; the area's company and a city-wide department
+    (no location) are accepted."""
+    department = do_create_organisation(
+        name="市城管局", kind=OrganisationKind.DEPARTMENT, unit=None, actor=None
+    )
+    assert set(assignable_organisations(cast.alice)) == {cast.company, department}
+    hazard = do_register_hazard(
+        actor=cast.bob,
+        title="消防通道堵塞",
+        category=HazardCategory.FIRE,
+        description="后门通道堆满纸箱",
+        lat=POINT_A[0],
+        lon=POINT_A[1],
+    )
+    do_grade_case(hazard, grade=HazardGrade.GENERAL, actor=cast.alice)
+    for outside in (cast.other_company, cast.bank, cast.carrier):
+        with pytest.raises(ValidationError) as refused:
+            do_assign_hazard(hazard, requirement="清理", organisation=outside, actor=cast.alice)
+        assert "organisation" in refused.value.message_dict
+    for inside in (cast.company, department):
+        do_assign_hazard(hazard, requirement="清理", organisation=inside, actor=cast.alice)
+        hazard.refresh_from_db()
+        assert hazard.assignee_org == inside

@@ -22,11 +22,12 @@ from pydantic import ValidationError as PydanticValidationError
 from shouwang.cases.actions import is_assignee
 from shouwang.cases.choices import OPEN_STATES, CaseState, EvidenceStage
 from shouwang.cases.evidence import check_evidence_file
+from shouwang.cases.queries import assignable_organisations
 from shouwang.hazards.choices import HazardCategory, HazardGrade
 from shouwang.hazards.filters import HazardFilter
 from shouwang.hazards.models import Campaign, Hazard, Premises
 from shouwang.hazards.queries import campaigns_for_user, premises_for_user
-from shouwang.orgs.choices import OrganisationKind, Role, UnitKind
+from shouwang.orgs.choices import Role, UnitKind
 from shouwang.orgs.models import Organisation, Unit, User
 from shouwang.orgs.roles import Cap
 from shouwang.orgs.scoping import for_user, units_for_user
@@ -229,10 +230,7 @@ class AssignForm(forms.Form):
             for_user(officers, actor).select_related("unit").order_by("unit__path", "username")
         )
         org_field: Any = self.fields["organisation"]
-        companies = Organisation.objects.filter(
-            kind__in=(OrganisationKind.COMPANY, OrganisationKind.DEPARTMENT)
-        )
-        org_field.queryset = for_user(companies, actor).select_related("unit")
+        org_field.queryset = assignable_organisations(actor).select_related("unit")
         repeated = (
             org_field.queryset.values("name")
             .annotate(n=Count("pk"))
