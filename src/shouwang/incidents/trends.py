@@ -6,7 +6,7 @@ are here too."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -29,6 +29,7 @@ from shouwang.incidents.periods import (
 from shouwang.incidents.queries import incidents_for_user
 from shouwang.orgs.choices import UnitKind
 from shouwang.orgs.models import Unit
+from shouwang.orgs.tree import deepest_of
 
 if TYPE_CHECKING:
     from shouwang.orgs.models import User
@@ -79,22 +80,6 @@ def _under(stations: Sequence[Unit]) -> Q:
     return q
 
 
-def _owner(stations: Sequence[Unit]) -> Callable[[str], int | None]:
-    """The pk of the deepest of `stations` over a unit path, by its prefixes: a dictionary look-up
-    per level, where testing every station per row grew with the stations times the rows."""
-    pk_of = {s.path: s.pk for s in stations}
-
-    def owner(path: str) -> int | None:
-        found, prefix = None, "/"
-        for code in path.split("/"):
-            if code:
-                prefix += f"{code}/"
-                found = pk_of.get(prefix, found)
-        return found
-
-    return owner
-
-
 def daily_by_station(
     incidents: QuerySet[Incident], stations: Sequence[Unit], since: date, until: date | None = None
 ) -> dict[int, Daily]:
@@ -109,12 +94,11 @@ def daily_by_station(
         .annotate(n=Count("pk"))
         .order_by()
     )
-    owner = _owner(stations)
+    station_of = deepest_of(stations)
     daily: dict[int, Daily] = {s.pk: defaultdict(int) for s in stations}
     for row in rows:
-        pk = owner(row["unit__path"])
-        if pk is not None:
-            daily[pk][row["day"]] += row["n"]
+        if (station := station_of(row["unit__path"])) is not None:
+            daily[station.pk][row["day"]] += row["n"]
     return daily
 
 
@@ -129,12 +113,13 @@ def first_by_station(
         .annotate(first=Min("occurred_at"))
         .order_by()
     )
-    owner = _owner(stations)
+    station_of = deepest_of(stations)
     first: dict[int, datetime] = {}
     for row in rows:
-        pk = owner(row["unit__path"])
-        if pk is not None and (pk not in first or row["first"] < first[pk]):
-            first[pk] = row["first"]
+        if (station := station_of(row["unit__path"])) is None:
+            continue
+        if station.pk not in first or row["first"] < first[station.pk]:
+            first[station.pk] = row["first"]
     return first
 
 

@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from shouwang.orgs.choices import UnitKind
 from shouwang.orgs.models import Unit
+
+
+def deepest_of(units: Iterable[Unit]) -> Callable[[str], Unit | None]:
+    """A function giving the deepest of `units` on a unit path (a unit is on its own path), or
+    None. It looks each prefix of the path up in a dictionary, so the cost grows with the
+    path's depth, not with the number of units."""
+    by_path = {u.path: u for u in units}
+
+    def deepest(path: str) -> Unit | None:
+        found, prefix = None, "/"
+        for code in path.split("/"):
+            if code:
+                prefix += f"{code}/"
+                found = by_path.get(prefix, found)
+        return found
+
+    return deepest
 
 
 def stations_over(units: Iterable[Unit]) -> dict[int, Unit]:
@@ -16,11 +33,5 @@ def stations_over(units: Iterable[Unit]) -> dict[int, Unit]:
     codes = {c for u in units for c in u.path.split("/") if c}
     if not codes:
         return {}
-    stations = {s.code: s for s in Unit.objects.filter(code__in=codes, kind=UnitKind.STATION)}
-    found: dict[int, Unit] = {}
-    for unit in units:
-        # Paths run from the root down, so the last station met is the deepest.
-        for code in unit.path.split("/"):
-            if code in stations:
-                found[unit.pk] = stations[code]
-    return found
+    deepest = deepest_of(Unit.objects.filter(code__in=codes, kind=UnitKind.STATION))
+    return {u.pk: station for u in units if (station := deepest(u.path)) is not None}

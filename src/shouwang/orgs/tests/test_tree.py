@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from shouwang.common.testing import Cast
 from shouwang.orgs.actions import do_create_unit
 from shouwang.orgs.choices import UnitKind
-from shouwang.orgs.tree import stations_over
+from shouwang.orgs.tree import deepest_of, stations_over
 
 
 def test_each_unit_maps_to_the_station_above_it_in_one_query(cast: Cast) -> None:
@@ -54,3 +54,14 @@ def test_the_deepest_station_wins(cast: Cast) -> None:
         grid.pk: inner,
         cast.grid_a.pk: cast.station_a,
     }
+
+
+def test_deepest_of_matches_whole_codes_without_a_query(cast: Cast) -> None:
+    station_of = deepest_of([cast.station_a, cast.station_b])
+    with CaptureQueriesContext(connection) as ctx:
+        assert station_of(cast.grid_a.path) == cast.station_a
+        assert station_of(cast.station_b.path) == cast.station_b
+        assert station_of(cast.district_a.path) is None
+        # A path that only starts with the same characters as a station's is not under it.
+        assert station_of(cast.station_a.path.rstrip("/") + "9/") is None
+    assert not ctx.captured_queries
