@@ -45,6 +45,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
             "unread_only": unread_only,
             "unread": unread,
             "urgent": urgent,
+            "notice_counts": (unread, urgent),
             "prefs": actions.preference_of(user),
             "sms_on": sms_sender() is not None,
             "email_on": email_enabled(),

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from shouwang.antifraud.actions import (
@@ -245,6 +247,20 @@ def test_the_page_reads_in_english(cast: Cast) -> None:
     assert "minutes" in page and "139****1111" in page
     with translation.override("en"):
         assert "Notices" in client.get("/notices/").content.decode()
+
+
+def test_the_list_page_counts_the_unread_once_for_itself_and_the_bell(cast: Cast) -> None:
+    _victim_task(cast)
+    client = session_client(cast.bob)
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get("/notices/").content.decode()
+    counts = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if "COUNT(" in q["sql"] and '"read_at" IS NULL' in q["sql"]
+    ]
+    assert len(counts) == 1
+    assert 'id="bell-count"' in page and ">1</span>" in page
 
 
 def test_the_bell_stays_quiet_when_signed_out(cast: Cast) -> None:
