@@ -1,8 +1,9 @@
 """Grid ETAS: the grid SEPP whose bursts also reach nearby cells (near repeats).
 
 As in Mohler et al. (2011) an event raises the intensity around it for a while, here on the grid:
-``lambda_n(d) = mu_n + theta * omega * sum_m G[n, m] sum_i c_i exp(-omega (d - d_i))`` over the
-earlier event days ``d_i`` of cells ``m``. ``G`` is a Gaussian of ``BANDWIDTH`` metres between
+``lambda_n(d) = mu_n + theta * sum_m G[n, m] sum_i c_i g(d - d_i)`` over the earlier event days
+``d_i`` of cells ``m``, with the SEPP's day-lag kernel ``g`` (``sepp``: geometric over the days
+after the event, decay ``omega``). ``G`` is a Gaussian of ``BANDWIDTH`` metres between
 cell centres, each column normalised to 1 over the active cells (an event's offspring land
 somewhere in the study area). Background per cell, ``theta`` and ``omega`` are fitted by EM; the
 spatial spread is fixed.
@@ -23,7 +24,18 @@ from scipy import sparse
 from . import kernels
 from .events import Events
 from .grid import Grid
-from .sepp import DAY, ITERATIONS, TOLERANCE, SeppFit, _cell_days, _CellDays, _excitation, expected
+from .sepp import (
+    DAY,
+    ITERATIONS,
+    TOLERANCE,
+    SeppFit,
+    _cell_days,
+    _CellDays,
+    _excitation,
+    decayed,
+    em_step,
+    expected,
+)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -87,7 +99,6 @@ def fit(
     pairs = _pairs(data, spread, window_days)
     span = float(min(window_days, (start - history.t.min()) / DAY))
     n_rows = data.cells.size
-    left = window_days - data.day - 0.5
     mu = np.bincount(data.row, weights=data.count, minlength=n_rows) / span * 0.5
     theta, omega = 0.5, 0.1
     done = 0
@@ -101,23 +112,15 @@ def fit(
             weights=decay * (same_lag[pairs.source] + pairs.gap * carried),
             minlength=data.day.size,
         )
-        lam = mu[data.row] + theta * omega * excite
-        triggered = data.count * theta * omega * excite / lam
-        n_trig = float(triggered.sum())
-        new_mu = np.bincount(data.row, weights=data.count - triggered, minlength=n_rows) / span
-        exposure = float((data.count * (1.0 - np.exp(-omega * left))).sum())
-        new_theta = min(n_trig / exposure, 0.99) if exposure > 0 else 0.0
-        weighted_lag = float((data.count * theta * omega * lagged / lam).sum())
-        new_omega = float(np.clip(n_trig / weighted_lag if weighted_lag > 0 else omega, 1e-3, 10))
+        mu, new_theta, new_omega = em_step(
+            data, mu, theta, omega, excite, lagged, span, window_days
+        )
         change = abs(new_theta - theta) + abs(new_omega - omega) / omega
-        mu, theta, omega = new_mu, new_theta, new_omega
+        theta, omega = new_theta, new_omega
         if change < TOLERANCE:
             break
-    ages = window_days - data.day - 0.5
     source_sum = np.zeros(grid.n_cells)
-    source_sum[data.cells] = np.bincount(
-        data.row, weights=data.count * np.exp(-omega * ages), minlength=n_rows
-    )
+    source_sum[data.cells] = decayed(data, omega, window_days, n_rows)
     mu_full = np.zeros(grid.n_cells)
     mu_full[data.cells] = mu
     return SeppFit(mu_full, theta, omega, spread @ source_sum, done), spread

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from shouwang.engines.hotspots import Events, SquareGrid
-from shouwang.engines.hotspots.sepp import _cell_days, _excitation, fit
+from shouwang.engines.hotspots import Events, SquareGrid, sepp
+from shouwang.engines.hotspots.sepp import _cell_days, _excitation, expected, fit
 
 
 def test_recursion_equals_the_direct_sums() -> None:
@@ -50,15 +50,44 @@ def test_em_recovers_the_parameters_of_a_simulated_process() -> None:
     grid = SquareGrid(0.0, 0.0, 100.0, nx=40, ny=1)
     start = np.datetime64("2020-01-01", "s") + np.timedelta64(days * 86400, "s")
     model = fit(events, grid, start, window_days=days)
-    assert model.theta == pytest.approx(0.5, abs=0.1)
-    # Delays are 1 + Exp(0.2) days in the simulation; the fitted decay is close to 1 / 6.
-    assert model.omega == pytest.approx(1 / 6, rel=0.35)
-    assert model.mu.mean() == pytest.approx(0.05, rel=0.25)
+    assert model.theta == pytest.approx(0.5, abs=0.03)
+    # Delays are 1 + Exp(0.2) days, whole-day lags of mean 6: the day kernel's
+    # q = 5 / 6, omega = log(6 / 5) = 0.18. (The kernel that was not a distribution over days
+    # found 0.12 here.)
+    assert model.omega == pytest.approx(np.log(6 / 5), rel=0.1)
+    assert model.mu.mean() == pytest.approx(0.05, rel=0.1)
 
 
-def test_no_self_excitation_is_found_in_a_plain_poisson_process() -> None:
+def test_the_forecast_counts_each_offspring_once_on_the_days_it_falls() -> None:
+    """One event on the last day of the window: its offspring over all later days are theta,
+    of which the first day gets theta * (1 - q)."""
+    grid = SquareGrid(0.0, 0.0, 100.0, nx=1, ny=1)
+    model = fit(_one_event_at(days_before_start=1), grid, _START, window_days=10)
+    tomorrow = expected(model, 1.0) - model.mu
+    always = expected(model, 10_000.0) - model.mu * 10_000.0
+    assert always == pytest.approx(model.theta)
+    assert tomorrow == pytest.approx(model.theta * (1 - np.exp(-model.omega)))
+
+
+_START = np.datetime64("2020-01-11", "s")
+
+
+def _one_event_at(days_before_start: int) -> Events:
+    at = _START - np.timedelta64(days_before_start * 86400 - 3600, "s")
+    return Events(np.array([50.0]), np.array([50.0]), np.array([at]))
+
+
+@pytest.mark.parametrize("seed", [5, 6, 7])
+def test_no_self_excitation_is_found_in_a_plain_poisson_process(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     days = 1000
-    events = _simulate(mu=0.2, theta=0.0, omega=1.0, days=days, cells=20, seed=5)
+    events = _simulate(mu=0.2, theta=0.0, omega=1.0, days=days, cells=20, seed=seed)
     grid = SquareGrid(0.0, 0.0, 100.0, nx=20, ny=1)
     start = np.datetime64("2020-01-01", "s") + np.timedelta64(days * 86400, "s")
-    assert fit(events, grid, start, window_days=days).theta < 0.05
+    # Near theta = 0 a slow burst is hard to tell from background and EM creeps to it: within
+    # the iterations a forecast allows it stays under 0.1 (0.054-0.089 on these seeds) ...
+    assert fit(events, grid, start, window_days=days).theta < 0.1
+    # ... and falls towards 0 given more.
+    monkeypatch.setattr(sepp, "ITERATIONS", 400)
+    assert fit(events, grid, start, window_days=days).theta < 0.02
