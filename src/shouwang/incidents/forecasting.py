@@ -49,17 +49,13 @@ SQUARE_SIZES = (150, 250, 500)
 H3_RESOLUTIONS = (8, 9)
 CELLS = (*(str(s) for s in SQUARE_SIZES), *(f"h3-{r}" for r in H3_RESOLUTIONS))
 DEFAULT_CELLS = "250"
-# Pages and duty levels use prospective hotspotting (Bowers & Johnson) unless asked otherwise:
-# it fits in a fraction of a second on a city, where the engine's "best" (a blend including
-# the self-exciting process) took ~50 s for the map and its concentration report on the demo
-# city's 10,000 incidents. "best" stays one click away in the model selector.
-DEFAULT_MODEL = "prospective"
+# Pages, duty levels and the API use the engine's "best" map unless asked otherwise: it caught
+# the most incidents in the benchmark (docs/hotspots.md), and on the demo city's 10,000
+# incidents its map took 0.55 s and its 8-week concentration report 0.15 s more. Every model
+# of the engine is offered; the self-exciting ones fit in under half a second there.
+DEFAULT_MODEL = "best"
 HORIZONS = (7, 14, 30)
-# The self-exciting point process alone fits in minutes on a city (a map page with its 8-week
-# concentration report took 220 s at 10,000 incidents): it belongs to `shouwang hotspots`
-# and the benchmark, not to a page. Pages offer the others.
-# The self-exciting fits take seconds to minutes per station map; the command offers them.
-PAGE_MODELS = tuple(m for m in MODELS if m not in {"sepp", "etas"})
+PAGE_MODELS = MODELS
 # Years of history a forecast reads: enough for every model, bounded for the page.
 LOOKBACK_DAYS = 3 * 365
 CACHE_SECONDS = 600

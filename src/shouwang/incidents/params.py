@@ -44,6 +44,8 @@ def model_choices() -> list[tuple[str, str]]:
         "naive_all": _("全部历史计数"),
         "kde": _("核密度"),
         "prospective": _("前瞻热点"),
+        "sepp": _("自激点过程"),
+        "etas": _("近重复(ETAS)"),
         "blend": _("组合模型"),
         "best": _("最佳(即组合模型)"),
     }

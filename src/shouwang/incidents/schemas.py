@@ -126,7 +126,11 @@ class ForecastIn(Schema):
         description="cells: squares of 150, 250 or 500 metres, or H3 hexagons of resolution 8 "
         "(h3-8, ~0.7 km²) or 9 (h3-9, ~0.1 km²)",
     )
-    model: str = Field("prospective", description="a model of the hotspots engine")
+    model: str = Field(
+        "best",
+        description="a model of the hotspots engine: naive, naive_all, kde, prospective, sepp, "
+        "etas or best (the default; docs/hotspots.md)",
+    )
     flag: str = Field("1", description="percent of the area flagged: 1 or 5")
     shift: int | None = Field(
         None,

@@ -77,19 +77,25 @@ def _components(data: _Located, grid: Grid, origin: np.datetime64) -> FloatArray
     return columns / np.where(totals > 0, totals, 1.0)
 
 
-def _hits(components: FloatArray, candidates: FloatArray, actual: FloatArray, k: int) -> FloatArray:
-    """Incidents caught by each candidate's top ``k`` cells (``components`` must have no ties).
+def _hits(
+    components: FloatArray, order: FloatArray, candidates: FloatArray, actual: FloatArray, k: int
+) -> FloatArray:
+    """Incidents caught by each candidate's top ``k`` cells; ``order`` (tiny and distinct per
+    cell) breaks ties.
 
     Every candidate scores a cell at least as high as the all-past map alone (row 0) and at most
     as high as with every extra weight at its largest step, so a cell whose largest score is below
     the all-past map's k-th largest value cannot be in any candidate's top ``k``: the partition
-    runs on the few cells left.
+    runs on the few cells left. (The tie-break goes on the scores, not on each component: on the
+    components it made an empty cell's bound lower than its own all-past score, and a
+    jurisdiction with fewer than ``k`` cells with any history lost cells it needed.)
     """
-    floor = np.partition(components[:, 0], -k)[-k]
-    keep = components[:, 0] + max(STEPS) * components[:, 1:].sum(axis=1) >= floor
+    lowest = components[:, 0] + order
+    floor = np.partition(lowest, -k)[-k]
+    keep = lowest + max(STEPS) * components[:, 1:].sum(axis=1) >= floor
     kept = components[keep]
     # Four broadcasts instead of a tiny matmul: BLAS threads cost more than they save here.
-    scores = sum(candidates[:, j : j + 1] * kept[:, j] for j in range(kept.shape[1]))
+    scores = order[keep] + sum(candidates[:, j : j + 1] * kept[:, j] for j in range(kept.shape[1]))
     threshold = np.partition(scores, -k, axis=1)[:, -k, None]
     busy = np.flatnonzero(actual[keep])
     caught = (scores[:, busy] >= threshold).astype(np.float64) * actual[keep][busy]
@@ -109,9 +115,9 @@ def _week_caught(
     # Equal scores (many cells have none) go by cell index as in metrics.top_cells; the offset
     # is far below any real difference of normalised maps and makes the top k unambiguous.
     order = -1e-15 * np.arange(active.size)
-    components = _components(data, grid, origin)[active] + order[:, None]
+    components = _components(data, grid, origin)[active]
     for a, k in enumerate(ks):
-        caught[a] = _hits(components, cand, actual, k)
+        caught[a] = _hits(components, order, cand, actual, k)
     return caught
 
 

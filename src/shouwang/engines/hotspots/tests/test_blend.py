@@ -91,3 +91,17 @@ def test_the_blend_is_in_expected_incidents_like_the_all_past_map() -> None:
     best = forecast(events, grid, START, "14d", "best")
     assert best.sum() == pytest.approx(naive.sum())
     assert naive.sum() == pytest.approx(len(events) * 14 / (124 * 7), rel=0.02)
+
+
+def test_a_jurisdiction_with_history_in_fewer_cells_than_it_flags_is_forecast() -> None:
+    """A 40 x 40 grid flags 80 cells at 5% of the area; its past incidents sit in two corner
+    cells, and even the smoothed maps reach fewer than 80 cells. The empty cells tie at zero and
+    fill the flagged area by index, for every candidate."""
+    grid = SquareGrid(0.0, 0.0, 100.0, 40, 40)
+    days = np.arange(0, 700, 7)
+    x = np.where(days % 2 == 0, 50.0, 150.0)
+    t = START - (days * 86400).astype("timedelta64[s]")
+    events = Events(x, np.full(x.size, 50.0), t)
+    risk = forecast(events, grid, START, "7d", "best")
+    assert risk.sum() == pytest.approx(forecast(events, grid, START, "7d", "naive_all").sum())
+    assert set(np.argsort(-risk, kind="stable")[:2]) == {0, 1}
