@@ -114,7 +114,7 @@ def _week_caught(
     actual = np.bincount(data.cell[inside], minlength=grid.n_cells)[active].astype(float)
     # Equal scores (many cells have none) go by cell index as in metrics.top_cells; the offset
     # is far below any real difference of normalised maps and makes the top k unambiguous.
-    order = -1e-15 * np.arange(active.size)
+    order: FloatArray = -1e-15 * np.arange(active.size, dtype=np.float64)
     components = _components(data, grid, origin)[active]
     for a, k in enumerate(ks):
         caught[a] = _hits(components, order, cand, actual, k)
