@@ -74,7 +74,16 @@ def test_the_model_selector_names_models_and_keeps_their_identifiers(data: Cast)
     page = english(data).get("/incidents/map/?model=kde").content.decode()
     assert '<option value="kde" selected>Kernel density</option>' in page
     assert '<option value="prospective">Prospective hotspots</option>' in page
-    assert ">naive_all<" not in page and ">best<" not in page
+    assert '<option value="etas">Near repeats (ETAS)</option>' in page
+    assert ">naive_all<" not in page and ">best<" not in page and ">sepp<" not in page
+
+
+def test_the_map_defaults_to_the_best_map_and_offers_the_self_exciting_models(data: Cast) -> None:
+    page = session_client(data.alice).get("/incidents/map/").content.decode()
+    assert '<option value="best" selected>' in page
+    assert '<option value="sepp">自激点过程</option>' in page
+    cells = session_client(data.alice).get("/incidents/forecast.geojson?model=etas").json()
+    assert cells["type"] == "FeatureCollection" and cells["features"]
 
 
 def test_duty_events_and_reasons_use_the_languages_own_punctuation(data: Cast) -> None:
