@@ -34,7 +34,7 @@ import shapely
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from shouwang.engines.hotspots import Events, SquareGrid, blend, forecast  # noqa: E402
+from shouwang.engines.hotspots import Events, SquareGrid, blend, etas, forecast, sepp  # noqa: E402
 from shouwang.engines.hotspots.ceiling import hindsight_blend, interleaved  # noqa: E402
 from shouwang.engines.hotspots.concentration import concentration  # noqa: E402
 from shouwang.engines.hotspots.counts import cell_counts  # noqa: E402
@@ -149,6 +149,13 @@ def rolling(data: Dataset, weeks: int, shift: int = 0) -> None:
         f"    concentration of 'best' at 5% of the area: {top.distinct_cells} distinct cells "
         f"flagged over {top.windows} weeks ({top.cells_per_window} a week), "
         f"{top.always_share:.0%} of them every week"
+    )
+    # What the self-exciting models find here: theta near 0 makes their maps their backgrounds.
+    same_cell = sepp.fit(data.events, data.grid, first)
+    near, _ = etas.fit(data.events, data.grid, first)
+    print(
+        f"    fitted at the first window: SEPP theta {same_cell.theta:.4f}, omega "
+        f"{same_cell.omega:.3f}/day; ETAS theta {near.theta:.4f}, omega {near.omega:.3f}/day"
     )
 
 
