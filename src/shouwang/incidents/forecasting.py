@@ -23,7 +23,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
-from shouwang.engines.hotspots import MODELS, Events, SquareGrid, forecast
+from shouwang.engines.hotspots import Events, SquareGrid, forecast
 from shouwang.engines.hotspots.h3grid import H3Grid
 from shouwang.engines.hotspots.projection import Projection, crs_of
 from shouwang.engines.hotspots.shifts import SHIFT_HOURS, profile_volume, shift_risk
@@ -52,10 +52,9 @@ DEFAULT_CELLS = "250"
 # Pages, duty levels and the API use the engine's "best" map unless asked otherwise: it caught
 # the most incidents in the benchmark (docs/hotspots.md), and on the demo city's 10,000
 # incidents its map took 0.55 s and its 8-week concentration report 0.15 s more. Every model
-# of the engine is offered; the self-exciting ones fit in under half a second there.
+# of the engine (`MODELS`) is offered; the self-exciting ones fit in under half a second there.
 DEFAULT_MODEL = "best"
 HORIZONS = (7, 14, 30)
-PAGE_MODELS = MODELS
 # Years of history a forecast reads: enough for every model, bounded for the page.
 LOOKBACK_DAYS = 3 * 365
 CACHE_SECONDS = 600

@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import ValidationError as PydanticValidationError
 
+from shouwang.engines.hotspots import MODELS
 from shouwang.incidents.filters import IncidentFilter
 from shouwang.incidents.forecasting import (
     CELLS,
     DEFAULT_CELLS,
     DEFAULT_MODEL,
     HORIZONS,
-    PAGE_MODELS,
 )
 
 _LISTS = {"category", "source"}
@@ -50,7 +50,7 @@ def model_choices() -> list[tuple[str, str]]:
         "best": _("最佳(即组合模型)"),
     }
     # A model the engine adds later shows its identifier until it is given a label here.
-    return [(m, labels.get(m, m)) for m in PAGE_MODELS]
+    return [(m, labels.get(m, m)) for m in MODELS]
 
 
 def parse_filter(params: QueryDict) -> tuple[IncidentFilter, list[str]]:
@@ -115,7 +115,7 @@ def parse_forecast(params: QueryDict) -> tuple[ForecastParams, list[str]]:
             start=start,
             horizon_days=choice("horizon", HORIZONS, 7, int),
             cells=choice("cell", CELLS, DEFAULT_CELLS),
-            model=choice("model", PAGE_MODELS, DEFAULT_MODEL),
+            model=choice("model", MODELS, DEFAULT_MODEL),
             flag=choice("flag", tuple(FLAG_SHARES), "1"),
             shift=choice("shift", SHIFTS, None, int),
         ),
