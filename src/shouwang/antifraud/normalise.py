@@ -31,6 +31,12 @@ def feed_spellings(value: str) -> set[str]:
     return {value, value.removeprefix("+86")}
 
 
+def stored_spellings(value: str) -> set[str]:
+    """The stored values a value written by a feed may stand for: itself, or a Chinese phone
+    with its +86 (the inverse of `feed_spellings`)."""
+    return {value, "+86" + value}
+
+
 @dataclass(frozen=True)
 class Normalised:
     kind: str

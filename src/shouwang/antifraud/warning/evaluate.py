@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from shouwang.antifraud.models import Indicator
-from shouwang.antifraud.normalise import feed_spellings
+from shouwang.antifraud.normalise import feed_spellings, stored_spellings
 from shouwang.antifraud.warning.models import (
     CooldownMark,
     NumberScore,
@@ -57,10 +57,9 @@ def _blocklist(values: set[str] | None) -> set[str]:
     if values is None:
         stored = confirmed.values_list("value", flat=True)
         return set().union(*(feed_spellings(v) for v in stored))
-    # A stored value matches an event's value written as it is or without its +86.
-    spellings = {s for v in values for s in (v, "+86" + v)}
-    found = set(confirmed.filter(value__in_many=spellings).values_list("value", flat=True))
-    return {v for v in values if v in found or "+86" + v in found}
+    spellings = {s for v in values for s in stored_spellings(v)}
+    found = confirmed.filter(value__in_many=spellings).values_list("value", flat=True)
+    return values & set().union(*(feed_spellings(v) for v in found))
 
 
 def has_model() -> bool:
