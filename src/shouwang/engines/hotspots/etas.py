@@ -26,15 +26,13 @@ from .events import Events
 from .grid import Grid
 from .sepp import (
     DAY,
-    ITERATIONS,
-    TOLERANCE,
     SeppFit,
     _cell_days,
     _CellDays,
     _excitation,
     decayed,
-    em_step,
     expected,
+    run_em,
 )
 
 FloatArray = npt.NDArray[np.float64]
@@ -98,11 +96,9 @@ def fit(
     data = _cell_days(cells[keep], ((recent.t[keep] - begin) // DAY).astype(np.int64))
     pairs = _pairs(data, spread, window_days)
     span = float(min(window_days, (start - history.t.min()) / DAY))
-    n_rows = data.cells.size
-    mu = np.bincount(data.row, weights=data.count, minlength=n_rows) / span * 0.5
-    theta, omega = 0.5, 0.1
-    done = 0
-    for done in range(1, ITERATIONS + 1):  # noqa: B007 (the count is reported)
+
+    def sums(omega: float) -> tuple[FloatArray, FloatArray]:
+        """The same-cell sums carried to each nearby cell's later event days."""
         same_cell, same_lag = _excitation(data, omega)
         carried = same_cell[pairs.source] + data.count[pairs.source]
         decay = pairs.weight * np.exp(-omega * pairs.gap)
@@ -112,15 +108,11 @@ def fit(
             weights=decay * (same_lag[pairs.source] + pairs.gap * carried),
             minlength=data.day.size,
         )
-        mu, new_theta, new_omega = em_step(
-            data, mu, theta, omega, excite, lagged, span, window_days
-        )
-        change = abs(new_theta - theta) + abs(new_omega - omega) / omega
-        theta, omega = new_theta, new_omega
-        if change < TOLERANCE:
-            break
+        return excite, lagged
+
+    mu, theta, omega, done = run_em(data, span, window_days, sums)
     source_sum = np.zeros(grid.n_cells)
-    source_sum[data.cells] = decayed(data, omega, window_days, n_rows)
+    source_sum[data.cells] = decayed(data, omega, window_days)
     mu_full = np.zeros(grid.n_cells)
     mu_full[data.cells] = mu
     return SeppFit(mu_full, theta, omega, spread @ source_sum, done), spread

@@ -20,6 +20,7 @@ by rank, so an iteration costs O(cell-days with events), not O(cells x days).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,7 +89,7 @@ def _excitation(data: _CellDays, omega: float) -> tuple[FloatArray, FloatArray]:
     return excite, lagged
 
 
-def em_step(
+def _em_step(
     data: _CellDays,
     mu: FloatArray,
     theta: float,
@@ -99,7 +100,7 @@ def em_step(
     window_days: int,
 ) -> tuple[FloatArray, float, float]:
     """One EM update from the decayed sums ``excite`` (``sum c_i q^k``) and ``lagged``
-    (``sum c_i k q^k``) at each cell-day; shared by the same-cell SEPP and the grid ETAS."""
+    (``sum c_i k q^k``) at each cell-day."""
     scale = theta * np.expm1(omega)  # theta * (1 - q) / q: turns q^k into theta * g(k)
     lam = mu[data.row] + scale * excite
     triggered = data.count * scale * excite / lam
@@ -117,14 +118,38 @@ def em_step(
     return new_mu, new_theta, float(np.clip(new_omega, OMEGA_MIN, OMEGA_MAX))
 
 
-def decayed(data: _CellDays, omega: float, window_days: int, n_rows: int) -> FloatArray:
+def run_em(
+    data: _CellDays,
+    span: float,
+    window_days: int,
+    sums: Callable[[float], tuple[FloatArray, FloatArray]],
+) -> tuple[FloatArray, float, float, int]:
+    """EM from a common start until the parameters settle: background per cell, theta, omega
+    and the iterations done. ``sums(omega)`` gives the decayed sums (``excite``, ``lagged``) at
+    each cell-day: over the same cell for the SEPP, over nearby cells too for the ETAS."""
+    mu = np.bincount(data.row, weights=data.count, minlength=data.cells.size) / span * 0.5
+    theta, omega = 0.5, 0.1
+    done = 0
+    for done in range(1, ITERATIONS + 1):  # noqa: B007 (the count is reported)
+        excite, lagged = sums(omega)
+        mu, new_theta, new_omega = _em_step(
+            data, mu, theta, omega, excite, lagged, span, window_days
+        )
+        change = abs(new_theta - theta) + abs(new_omega - omega) / omega
+        theta, omega = new_theta, new_omega
+        if change < TOLERANCE:
+            break
+    return mu, theta, omega, done
+
+
+def decayed(data: _CellDays, omega: float, window_days: int) -> FloatArray:
     """Per row (cell): ``sum c_i q^(k - 1)`` with ``k`` the lag from each event day to the
     first day after the window, so that ``theta * (1 - q^h)`` times it is the offspring
     expected in the next ``h`` days."""
     return np.bincount(
         data.row,
         weights=data.count * np.exp(-omega * (window_days - 1 - data.day)),
-        minlength=n_rows,
+        minlength=data.cells.size,
     )
 
 
@@ -142,23 +167,11 @@ def fit(
     days = ((recent.t[keep] - begin) // DAY).astype(np.int64)
     data = _cell_days(cells[keep], days)
     span = float(min(window_days, (start - history.t.min()) / DAY))
-    n_rows = data.cells.size
-    mu = np.bincount(data.row, weights=data.count, minlength=n_rows) / span * 0.5
-    theta, omega = 0.5, 0.1
-    done = 0
-    for done in range(1, ITERATIONS + 1):  # noqa: B007 (the count is reported)
-        excite, lagged = _excitation(data, omega)
-        mu, new_theta, new_omega = em_step(
-            data, mu, theta, omega, excite, lagged, span, window_days
-        )
-        change = abs(new_theta - theta) + abs(new_omega - omega) / omega
-        theta, omega = new_theta, new_omega
-        if change < TOLERANCE:
-            break
+    mu, theta, omega, done = run_em(data, span, window_days, lambda w: _excitation(data, w))
     mu_full = np.zeros(grid.n_cells)
     mu_full[data.cells] = mu
     recent_full = np.zeros(grid.n_cells)
-    recent_full[data.cells] = decayed(data, omega, window_days, n_rows)
+    recent_full[data.cells] = decayed(data, omega, window_days)
     return SeppFit(mu_full, theta, omega, recent_full, done)
 
 
