@@ -5,7 +5,8 @@ victim money forward in time through a transactions table and returns the flows,
 that hold the money (the freeze list) and the cash-outs. Rules: ``fifo``, ``haircut``,
 ``poison`` and ``match`` (amount matching, limits in ``MatchLimits``). ``Ledger`` keeps a
 table loaded in DuckDB for many traces; ``read_statement`` turns a bank statement (银行流水)
-into rows of the transactions table. See docs/tracing.md.
+into rows of the transactions table, and ``balance_breaks`` finds where its balances show rows
+missing. See docs/tracing.md.
 """
 
 from shouwang.engines.tracing.engine import trace
@@ -24,16 +25,19 @@ from shouwang.engines.tracing.model import (
     TraceStats,
 )
 from shouwang.engines.tracing.statements import (
+    BalanceBreak,
     ColumnMapping,
     MappingError,
     StatementError,
     StatementErrors,
+    balance_breaks,
     read_statement,
 )
 
 __all__ = [
     "CASH_OUT_CHANNELS",
     "RULES",
+    "BalanceBreak",
     "CashOut",
     "ColumnMapping",
     "Flow",
@@ -50,6 +54,7 @@ __all__ = [
     "TraceStats",
     "TracingError",
     "TransactionsError",
+    "balance_breaks",
     "read_statement",
     "trace",
 ]

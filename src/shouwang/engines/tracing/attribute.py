@@ -8,10 +8,13 @@ scratch keeps the result independent of the order in which accounts were discove
 Per account, FIFO, haircut and poison keep a balance (``balances``); match pairs payments in
 with payments out by amount and falls back to FIFO (``matching``).
 
-What an account held before the window is unknown. It is assumed to be just enough: an outgoing
-transaction larger than what the account has received so far is topped up with money of
-unknown, clean origin (the lowest balance consistent with the data). Transactions with the same
-timestamp apply in ``txn_id`` order, the bank's serial number.
+What an account held before the window is read from its statement's balance (余额) where the
+table has one: at the first row of the account's history that gives its balance, the account is
+credited the clean money the balance shows beyond what the replay has it hold. Without a
+balance it is assumed to be just enough: an outgoing transaction larger than what the account
+has received so far is topped up with money of unknown, clean origin (the lowest balance
+consistent with the data). Transactions with the same timestamp apply in ``txn_id`` order, the
+bank's serial number.
 """
 
 from __future__ import annotations
@@ -86,6 +89,7 @@ def attribute(
     seed_rows = {s.txn_id: s for s in seeds if s.txn_id is not None}
     placed = sorted((s for s in seeds if s.txn_id is None), key=lambda s: s.time)
     next_placed = 0
+    opened: set[str] = set()  # accounts whose balance a statement has given
 
     for row in rows:
         while next_placed < len(placed) and placed[next_placed].time <= row.time:
@@ -94,6 +98,9 @@ def attribute(
         sender = state.get(row.frm)
         if sender and row.time < since[row.frm] and sender.hop < 0:
             sender = None  # before its history starts, and it holds no victim money yet
+        if sender and row.frm_balance is not None and row.frm not in opened:
+            opened.add(row.frm)
+            _open(sender, row.frm_balance + row.amount)
         victim, hop = sender.debit(row.amount, row) if sender else (0.0, -1)
         hop += 1
         matched = seed_rows.get(row.txn_id)
@@ -109,6 +116,9 @@ def attribute(
         receiver = state.get(row.to)
         if receiver and row.time < since[row.to] and victim <= EPS:
             receiver = None  # victim money is always taken in; other money only in its history
+        if receiver and row.to_balance is not None and row.to not in opened:
+            opened.add(row.to)
+            _open(receiver, row.to_balance - row.amount)
         if row.bank is not None:
             bank_of[row.to] = row.bank
         if victim == 0.0:
@@ -143,6 +153,14 @@ def attribute(
     if book is not None:
         result.to_inspect = book.to_inspect
     return result
+
+
+def _open(account: Account, before: float) -> None:
+    """The statement says the account held ``before`` just before this row: what the replay
+    cannot account for is clean money of unknown origin, there before the row."""
+    unseen = before - account.total()
+    if unseen > EPS:
+        account.credit(unseen, 0.0, 0)
 
 
 def _place(state: dict[str, Account], seed: Seed) -> None:

@@ -8,7 +8,9 @@
   money in full.
 
 An outgoing payment larger than what the account has received is topped up with money of
-unknown, clean origin: the lowest balance consistent with the data.
+unknown, clean origin: the lowest balance consistent with the data. Where a statement gives
+the balance, ``attribute`` credits the clean money it shows instead (``total`` is what the
+replay has the account hold).
 """
 
 from __future__ import annotations
@@ -61,6 +63,12 @@ class Balance:
             return out, self.hop
         self.balance = max(self.balance - amount, 0.0)
         return (amount if self.tainted else 0.0), self.hop
+
+    def total(self) -> float:
+        """Everything the account holds, victim money or not."""
+        if self.rule == "fifo":
+            return sum(lot[0] for lot in self.lots)
+        return self.balance
 
     def holds(self) -> float:
         if self.rule == "fifo":

@@ -17,7 +17,7 @@ import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from shouwang.engines.tracing.errors import TransactionsError
-from shouwang.engines.tracing.model import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from shouwang.engines.tracing.model import BALANCE_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from shouwang.engines.tracing.rows import Row
 from shouwang.engines.tracing.timeconv import from_micros
 
@@ -90,6 +90,11 @@ def normalised_select(con: duckdb.DuckDBPyConnection, name: str) -> str:
     amount_sql = "amount" if types["amount"] == "DOUBLE" else "CAST(amount AS DOUBLE) AS amount"
     parts = ["txn_id", "from_account", "to_account", amount_sql, time_sql]
     parts += [c if c in types else f"CAST(NULL AS VARCHAR) AS {c}" for c in OPTIONAL_COLUMNS]
+    for column in BALANCE_COLUMNS:
+        kind = types.get(column)
+        if kind is not None and kind != "NULL" and not kind.startswith(_NUMERIC):
+            raise TransactionsError("bad_type", column, kind)
+        parts.append(f"CAST({column if kind else 'NULL'} AS DOUBLE) AS {column}")
     return ", ".join(parts)
 
 
@@ -103,6 +108,10 @@ class DuckDBSelector:
     # With a Ledger: ``table`` is sorted by (from_account, time) and ``incoming`` is the same
     # rows sorted by (to_account, time), so rounds look accounts up instead of scanning.
     incoming: str | None = None
+    columns: str = ""  # the SELECT list of a row; ``selected_columns`` of the table
+
+    def __post_init__(self) -> None:
+        self.columns = self.columns or selected_columns(self.con, self.table)
 
     @classmethod
     def over(cls, source: TransactionSource) -> DuckDBSelector:
@@ -122,7 +131,7 @@ class DuckDBSelector:
         if not native:
             return None
         found = self.con.execute(
-            f"""SELECT {_COLUMNS} FROM {self.incoming or self.table}
+            f"""SELECT {self.columns} FROM {self.incoming or self.table}
             WHERE to_account = {_sql(native[0])} AND time = {_timestamp(time)}
               AND abs(amount - {float(amount)!r}) < 0.005
             ORDER BY txn_id LIMIT 1"""  # noqa: S608
@@ -150,7 +159,7 @@ class DuckDBSelector:
                 " OR to_account IN (SELECT a FROM tr_frontier))"
             )
         rows = self.con.execute(
-            f"SELECT {_COLUMNS} FROM {self.table} WHERE {window} AND {accounts_sql}"  # noqa: S608
+            f"SELECT {self.columns} FROM {self.table} WHERE {window} AND {accounts_sql}"  # noqa: S608
         ).fetchall()
         if len(native) > _INLINE_ACCOUNTS:
             self.con.unregister("tr_frontier")
@@ -163,13 +172,21 @@ class DuckDBSelector:
         for i in range(0, len(accounts), _LOOKUPS_PER_QUERY):
             chunk = accounts[i : i + _LOOKUPS_PER_QUERY]
             parts = [
-                f"SELECT {_COLUMNS} FROM {table} WHERE {column} = {_sql(a)} AND {window}"  # noqa: S608
+                f"SELECT {self.columns} FROM {table} WHERE {column} = {_sql(a)} AND {window}"  # noqa: S608
                 for table, column in ((self.table, "from_account"), (self.incoming, "to_account"))
                 for a in chunk
             ]
             found = self.con.execute(" UNION ALL ".join(parts)).fetchall()
             rows.extend(_row(r) for r in found)
         return rows
+
+
+def selected_columns(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """The columns a ``Row`` is made of; a ledger without balances stores none (NULL here)."""
+    described = con.execute(f"DESCRIBE SELECT * FROM {table}").fetchall()  # noqa: S608
+    present = {str(row[0]).lower() for row in described}
+    balances = [c if c in present else "NULL" for c in BALANCE_COLUMNS]
+    return ", ".join([_COLUMNS, *balances])
 
 
 def _timestamp(micros: int) -> str:
@@ -193,4 +210,4 @@ def _account_is_integer(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 
 def _row(r: tuple[Any, ...]) -> Row:
-    return Row(int(r[0]), r[1], str(r[2]), str(r[3]), float(r[4]), r[5], r[6])
+    return Row(int(r[0]), r[1], str(r[2]), str(r[3]), float(r[4]), r[5], r[6], r[7], r[8])

@@ -213,8 +213,14 @@ class MatchAccount:
         return out, hop
 
     def holds(self) -> float:
-        pools = {id(p): p for p in self.pools.values()}.values()
-        return self.fifo.holds() + sum(p.victim for p in pools)
+        return self.fifo.holds() + sum(p.victim for p in self._open_pools())
+
+    def total(self) -> float:
+        # An episode's money is in the pool until its last payment out (then the rest is FIFO's).
+        return self.fifo.total() + sum(p.left for p in self._open_pools() if p.payments > 0)
+
+    def _open_pools(self) -> Iterable[_Pool]:
+        return {id(p): p for p in self.pools.values()}.values()
 
     def _open(self, anchor: Row) -> _Pool | None:
         episode = self.book.episode(self.account, anchor)

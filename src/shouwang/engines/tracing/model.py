@@ -24,6 +24,10 @@ CASH_OUT_CHANNELS: frozenset[str] = frozenset({"atm", "merchant", "crypto"})
 # freeze request for the receiving account goes to.
 REQUIRED_COLUMNS: tuple[str, ...] = ("txn_id", "from_account", "to_account", "amount", "time")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("channel", "bank")
+# Numbers, may be absent too: the payer's and the payee's balance after the transaction, as
+# their own statements give them (余额). The first one the trace meets for an account says
+# what the account held before the victim money arrived.
+BALANCE_COLUMNS: tuple[str, ...] = ("from_balance", "to_balance")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ EPS = 1e-6
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One candidate transaction; ``time`` in microseconds since the epoch."""
+    """One candidate transaction; ``time`` in microseconds since the epoch; the balances are
+    the payer's and the payee's after it, where a statement gives them."""
 
     time: int
     txn_id: Any
@@ -21,6 +22,8 @@ class Row:
     amount: float
     channel: str | None
     bank: str | None
+    frm_balance: float | None = None
+    to_balance: float | None = None
 
 
 # The replay order: time, then the bank's serial number (C-level, for sorting large sets).

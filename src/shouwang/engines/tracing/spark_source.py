@@ -16,13 +16,14 @@ import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from shouwang.engines.tracing.errors import TransactionsError
-from shouwang.engines.tracing.model import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from shouwang.engines.tracing.model import BALANCE_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from shouwang.engines.tracing.rows import Row
 from shouwang.engines.tracing.timeconv import from_micros
 
 _COLUMNS = (
     "unix_micros(CAST(time AS TIMESTAMP)), txn_id, from_account, to_account, "
-    "CAST(amount AS DOUBLE), channel, bank"
+    "CAST(amount AS DOUBLE), channel, bank, "
+    "CAST(from_balance AS DOUBLE), CAST(to_balance AS DOUBLE)"
 )
 
 
@@ -85,6 +86,9 @@ class SparkSelector:
         for column in OPTIONAL_COLUMNS:
             if column not in names:
                 frame = frame.selectExpr("*", f"CAST(NULL AS STRING) AS {column}")
+        for column in BALANCE_COLUMNS:
+            if column not in names:
+                frame = frame.selectExpr("*", f"CAST(NULL AS DOUBLE) AS {column}")
         frame.cache().createOrReplaceTempView("tr_txns")  # every round reads it again
         integer = names["from_account"] in {"long", "integer", "short", "byte"}
         return cls(spark, integer)
@@ -132,7 +136,7 @@ def _sql(value: Any) -> str:
 
 
 def _row(r: Any) -> Row:
-    return Row(int(r[0]), r[1], str(r[2]), str(r[3]), float(r[4]), r[5], r[6])
+    return Row(int(r[0]), r[1], str(r[2]), str(r[3]), float(r[4]), r[5], r[6], r[7], r[8])
 
 
 __all__ = ["SparkSelector", "local_session"]

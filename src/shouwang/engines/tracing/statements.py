@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,9 @@ class ColumnMapping:
     (``debit_values`` / ``credit_values``) or, without one, from the sign of the amount
     (negative is money out when ``negative_is_debit``). ``channel_values`` maps the bank's
     wording (e.g. ``ATM取款``) to the engine's channels (``atm``, ``merchant``, ``crypto``).
+    ``balance`` names the column of the account's balance after each row (余额), when the bank
+    gives one: it tells the trace what the account held before the victim's money arrived,
+    and ``balance_breaks`` where rows are missing.
     """
 
     bank: str
@@ -54,6 +58,7 @@ class ColumnMapping:
     channel: str | None = None
     channel_values: dict[str, str] = field(default_factory=dict)
     counterparty_bank: str | None = None
+    balance: str | None = None
     header_row: int = 1
 
     def to_dict(self) -> dict[str, Any]:
@@ -116,12 +121,19 @@ _SCHEMA = pa.schema(
         ("time", pa.timestamp("us")),
         ("channel", pa.string()),
         ("bank", pa.string()),
+        ("from_balance", pa.float64()),
+        ("to_balance", pa.float64()),
+        ("row", pa.int64()),
     ]
 )
 
 
 def read_statement(path: str | Path, mapping: ColumnMapping) -> pa.Table:
-    """The statement's rows as a transactions table (the engine's columns), or every problem."""
+    """The statement's rows as a transactions table, in the file's order, or every problem.
+
+    Besides the engine's columns: ``from_balance`` / ``to_balance``, the statement account's
+    balance after the row on its side (null without a balance column), and ``row``, the
+    spreadsheet row the transaction came from."""
     if not mapping.account and not mapping.account_number:
         raise MappingError("account")
     path = Path(path)
@@ -135,7 +147,7 @@ def read_statement(path: str | Path, mapping: ColumnMapping) -> pa.Table:
     header = [str(h).strip() if h is not None else "" for h in lines[header_at - 1]]
     wanted = [
         mapping.time, mapping.amount, mapping.counterparty, mapping.account, mapping.direction,
-        mapping.txn_id, mapping.channel, mapping.counterparty_bank,
+        mapping.txn_id, mapping.channel, mapping.counterparty_bank, mapping.balance,
     ]  # fmt: skip
     missing = [c for c in wanted if c is not None and c not in header]
     if missing:
@@ -197,6 +209,10 @@ def _convert(record: _Record, mapping: ColumnMapping, out: dict[str, list[Any]])
         other = channel  # cash withdrawals and card payments name no account
     if other is None:
         record.fail(mapping.counterparty, "missing_value")
+    raw_balance = record.get(mapping.balance)
+    balance = _amount(raw_balance) if raw_balance is not None else None
+    if raw_balance is not None and balance is None:
+        record.fail(mapping.balance, "bad_amount", raw_balance)
     if len(record.errors) > failed or amount is None or amount == 0 or debit is None:
         return  # a zero amount moves no money: notices of interest, failed attempts
     serial = record.get(mapping.txn_id)
@@ -208,6 +224,54 @@ def _convert(record: _Record, mapping: ColumnMapping, out: dict[str, list[Any]])
     out["channel"].append(channel)
     other_bank = record.get(mapping.counterparty_bank)
     out["bank"].append((str(other_bank) if other_bank else None) if debit else mapping.bank)
+    stated = float(balance) if balance is not None else None
+    out["from_balance"].append(stated if debit else None)
+    out["to_balance"].append(None if debit else stated)
+    out["row"].append(record.number)
+
+
+@dataclass(frozen=True)
+class BalanceBreak:
+    """Two neighbouring rows of ``account``'s statement whose balances differ by ``amount``
+    more than the later row explains: transactions are missing between them. ``amount`` is
+    positive for money in that no row shows, negative for money out. ``rows`` are the two
+    spreadsheet rows, in the file's order."""
+
+    account: str
+    rows: tuple[int, int]
+    amount: float
+
+
+# Balances are given to the cent; anything closer is rounding.
+_CENT = 0.005
+
+
+def balance_breaks(table: pa.Table) -> list[BalanceBreak]:
+    """Where a statement read by ``read_statement`` is not continuous: each row's balance should
+    be the previous row's plus its own amount in, less its amount out.
+
+    Banks list rows oldest first or newest first: the order is read from the times of the
+    first and last rows. Rows without a balance are skipped; a break is counted between the
+    rows that have one."""
+    by_account: dict[str, list[tuple[int, float, float, datetime]]] = {}
+    for r in table.select(["from_account", "to_account", "amount", "time", "from_balance",
+                           "to_balance", "row"]).to_pylist():  # fmt: skip
+        if r["from_balance"] is not None:
+            entry = (r["row"], r["from_balance"], -r["amount"], r["time"])
+            by_account.setdefault(r["from_account"], []).append(entry)
+        elif r["to_balance"] is not None:
+            entry = (r["row"], r["to_balance"], r["amount"], r["time"])
+            by_account.setdefault(r["to_account"], []).append(entry)
+    breaks = []
+    for account, entries in by_account.items():
+        newest_first = entries[-1][3] < entries[0][3]
+        for upper, lower in pairwise(entries):
+            # ``later`` is the row that moved the balance from the other one's.
+            earlier, later = (lower, upper) if newest_first else (upper, lower)
+            gap = later[1] - (earlier[1] + later[2])
+            if abs(gap) > _CENT:
+                breaks.append(BalanceBreak(account, (upper[0], lower[0]), round(gap, 2)))
+    return sorted(breaks, key=lambda b: b.rows)
 
 
 def _is_debit(record: _Record, mapping: ColumnMapping, amount: Decimal | None) -> bool | None:

@@ -130,3 +130,53 @@ def test_poison_reaches_every_account_match_reaches(
     poison = run(drawn, drawn_starts, "poison", max_hops, lookback)
     assert matched.accounts() <= poison.accounts()
     assert {f.txn_id for f in matched.flows} <= {f.txn_id for f in poison.flows}
+
+
+def with_balances(drawn: Any, openings: dict[str, int], shown: list[bool]) -> Any:
+    """The table with each side's running balance from ``openings``, as statements would give
+    it; ``shown[i]`` false leaves row i's balances out (a statement without the column)."""
+    rows = to_table(drawn)
+    held = {a: float(openings.get(a, 0)) for a in ACCOUNTS}
+    after: dict[int, tuple[float, float]] = {}
+    for i in sorted(range(len(drawn)), key=lambda i: (drawn[i][3], i)):  # replay order
+        payer, payee, amount = drawn[i][0], drawn[i][1], float(drawn[i][2])
+        held[payer] -= amount
+        held[payee] += amount
+        after[i] = (held[payer], held[payee])
+    for name, side in (("from_balance", 0), ("to_balance", 1)):
+        values = [after[i][side] if shown[i % len(shown)] else None for i in range(len(drawn))]
+        rows = rows.append_column(name, pa.array(values, pa.float64()))
+    return rows
+
+
+@SETTINGS
+@given(
+    rows,
+    starts,
+    hops,
+    st.sampled_from(["fifo", "haircut", "match"]),
+    st.dictionaries(st.sampled_from(ACCOUNTS), st.integers(0, 5000)),
+    st.lists(st.booleans(), min_size=1, max_size=5),
+    match_limits,
+)
+def test_victim_money_is_conserved_when_statements_give_balances(
+    drawn, drawn_starts, max_hops, rule, openings, shown, limits
+):
+    result = trace(
+        with_balances(drawn, openings, shown),
+        [Start(a, float(x), at(m)) for a, x, m in drawn_starts],
+        rule=rule,
+        max_hops=max_hops,
+        window=timedelta(hours=1),
+        min_amount=0.0,
+        match=limits,
+    )
+    total = sum(float(x) for _, x, _ in drawn_starts)
+    accounted = (
+        sum(h.amount for h in result.holdings)
+        + sum(c.amount for c in result.cash_outs)
+        + result.beyond_limits
+    )
+    assert accounted == pytest.approx(total, rel=1e-9, abs=1e-6)
+    for flow in result.flows:
+        assert 0 < flow.attributed <= flow.amount + 1e-9

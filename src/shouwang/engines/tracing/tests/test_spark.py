@@ -19,11 +19,14 @@ EDGES = data_dir() / "amlsim" / "edges.csv"
 def test_spark_and_duckdb_return_the_same_flows(tmp_path):
     from shouwang.engines.tracing.spark_source import local_session
 
-    # the first 12 days of AMLSim: 2,000 ordinary payments and the first chain's early stages
+    # the first 12 days of AMLSim: 2,000 ordinary payments and the first chain's early stages;
+    # some payees' balances given, so that both backends must carry them
     rows = duckdb.sql(
         f"""SELECT CAST(id AS VARCHAR) AS txn_id, src AS from_account, dst AS to_account,
             amount, TIMESTAMP '2017-01-01' + to_days(CAST(step AS INT)) AS time,
-            CASE WHEN id % 97 = 5 THEN 'atm' ELSE 'transfer' END AS channel
+            CASE WHEN id % 97 = 5 THEN 'atm' ELSE 'transfer' END AS channel,
+            CAST(NULL AS DOUBLE) AS from_balance,
+            CASE WHEN id % 7 = 3 THEN amount * 2 END AS to_balance
         FROM read_csv('{EDGES}', header = true) WHERE step < 12"""  # noqa: S608
     ).arrow()
     rows = rows.read_all() if hasattr(rows, "read_all") else rows

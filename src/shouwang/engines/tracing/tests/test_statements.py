@@ -10,10 +10,12 @@ import pytest
 from openpyxl import Workbook
 
 from shouwang.engines.tracing import (
+    BalanceBreak,
     ColumnMapping,
     MappingError,
     Start,
     StatementErrors,
+    balance_breaks,
     read_statement,
     trace,
 )
@@ -168,3 +170,71 @@ def test_statements_of_two_banks_trace_together(tmp_path):
         ("6222001", 15000.0),
     ]
     assert [c.amount for c in result.cash_outs] == [5000.0]
+
+
+BALANCED = ColumnMapping(
+    bank="工商银行", account_number="6222001", time="交易时间", amount="交易金额",
+    counterparty="对方账号", balance="余额",
+)  # fmt: skip
+
+
+def balance_csv(tmp_path: Path, lines: list[str]) -> Path:
+    path = tmp_path / "balance.csv"
+    path.write_text("\n".join(["交易时间,交易金额,对方账号,余额", *lines]), encoding="utf-8")
+    return path
+
+
+def test_the_balance_goes_on_the_statement_account_s_side_with_the_row(tmp_path):
+    lines = ["2025-03-01 09:00:00,50000,6217999,51200.00", "2025-03-01 09:20:00,-30000,6228123,"]
+    rows = read_statement(balance_csv(tmp_path, lines), BALANCED).to_pylist()
+    assert [(r["from_balance"], r["to_balance"], r["row"]) for r in rows] == [
+        (None, 51200.0, 2),
+        (None, None, 3),  # an empty balance cell is no balance
+    ]
+    assert balance_breaks(read_statement(balance_csv(tmp_path, lines), BALANCED)) == []
+
+
+def test_a_bad_balance_is_reported_by_row_and_column(tmp_path):
+    lines = ["2025-03-01 09:00:00,50000,6217999,51200", "2025-03-01 09:20:00,-300,6228123,约五万"]
+    with pytest.raises(StatementErrors) as caught:
+        read_statement(balance_csv(tmp_path, lines), BALANCED)
+    assert [(e.row, e.column, e.problem, e.value) for e in caught.value.errors] == [
+        (3, "余额", "bad_amount", "约五万")
+    ]
+
+
+OLDEST_FIRST = [
+    "2025-03-01 09:00:00,50000,6217999,51200",
+    "2025-03-01 09:20:00,-30000,6228123,21200",
+    # a withdrawal of 5,000 is missing here
+    "2025-03-01 10:00:00,-1000,6228123,15200",
+    "2025-03-01 11:00:00,800,6217999,16000",
+]
+
+
+def test_balance_breaks_name_the_rows_between_which_rows_are_missing(tmp_path):
+    table = read_statement(balance_csv(tmp_path, OLDEST_FIRST), BALANCED)
+    assert balance_breaks(table) == [BalanceBreak("6222001", (3, 4), -5000.0)]
+
+
+def test_balance_breaks_read_a_statement_listed_newest_first(tmp_path):
+    table = read_statement(balance_csv(tmp_path, OLDEST_FIRST[::-1]), BALANCED)
+    assert balance_breaks(table) == [BalanceBreak("6222001", (3, 4), -5000.0)]
+
+
+def test_a_continuous_statement_has_no_breaks_and_a_missing_credit_is_positive(tmp_path):
+    continuous = [*OLDEST_FIRST[:2], "2025-03-01 10:00:00,-1000,6228123,20200"]
+    assert balance_breaks(read_statement(balance_csv(tmp_path, continuous), BALANCED)) == []
+    credit = [*OLDEST_FIRST[:2], "2025-03-01 10:00:00,-1000,6228123,22200"]
+    table = read_statement(balance_csv(tmp_path, credit), BALANCED)
+    assert balance_breaks(table) == [BalanceBreak("6222001", (3, 4), 2000.0)]
+
+
+def test_the_statement_s_balance_opens_the_account_in_a_trace(tmp_path):
+    # 6222001 held 1,200 before the victim's 50,000: FIFO sends those 1,200 on first.
+    table = read_statement(balance_csv(tmp_path, OLDEST_FIRST[:2]), BALANCED)
+    result = trace(table, Start("6222001", 50000, datetime(2025, 3, 1, 9)))
+    assert [(h.account, h.amount) for h in result.holdings] == [
+        ("6228123", 28800.0),
+        ("6222001", 21200.0),
+    ]
