@@ -75,13 +75,9 @@ def run(
     )
 
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-@SETTINGS
-@given(rows, starts, hops, st.sampled_from(["fifo", "haircut", "match"]), lookbacks, match_limits)
-def test_victim_money_is_conserved(drawn, drawn_starts, max_hops, rule, lookback, limits):
-    result = run(drawn, drawn_starts, rule, max_hops, lookback, limits)
+def assert_conserved(result: TraceResult, drawn_starts: Any) -> None:
+    """The starts' money is all held, cashed out or beyond the limits; no flow carries more
+    than its amount."""
     total = sum(float(x) for _, x, _ in drawn_starts)
     accounted = (
         sum(h.amount for h in result.holdings)
@@ -91,6 +87,16 @@ def test_victim_money_is_conserved(drawn, drawn_starts, max_hops, rule, lookback
     assert accounted == pytest.approx(total, rel=1e-9, abs=1e-6)
     for flow in result.flows:
         assert 0 < flow.attributed <= flow.amount + 1e-9
+
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(rows, starts, hops, st.sampled_from(["fifo", "haircut", "match"]), lookbacks, match_limits)
+def test_victim_money_is_conserved(drawn, drawn_starts, max_hops, rule, lookback, limits):
+    result = run(drawn, drawn_starts, rule, max_hops, lookback, limits)
+    assert_conserved(result, drawn_starts)
 
 
 @SETTINGS
@@ -171,12 +177,4 @@ def test_victim_money_is_conserved_when_statements_give_balances(
         min_amount=0.0,
         match=limits,
     )
-    total = sum(float(x) for _, x, _ in drawn_starts)
-    accounted = (
-        sum(h.amount for h in result.holdings)
-        + sum(c.amount for c in result.cash_outs)
-        + result.beyond_limits
-    )
-    assert accounted == pytest.approx(total, rel=1e-9, abs=1e-6)
-    for flow in result.flows:
-        assert 0 < flow.attributed <= flow.amount + 1e-9
+    assert_conserved(result, drawn_starts)
