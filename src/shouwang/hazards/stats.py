@@ -19,8 +19,6 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from functools import reduce
-from operator import or_
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
@@ -32,6 +30,7 @@ from shouwang.cases.choices import OPEN_STATES, CaseState
 from shouwang.hazards.choices import CheckResult, HazardCategory, HazardGrade
 from shouwang.hazards.models import Campaign, CampaignCheck, Hazard, Premises
 from shouwang.hazards.queries import hazards_for_user, premises_for_user
+from shouwang.orgs.tree import under_any
 
 if TYPE_CHECKING:
     from shouwang.orgs.models import Unit, User
@@ -328,10 +327,7 @@ class CampaignProgress:
 
 
 def _scope_q(campaign: Campaign, path_field: str) -> Q:
-    scope = list(campaign.scope_units.all())
-    if not scope:
-        return Q(pk__in=[])
-    return reduce(or_, (Q(**{f"{path_field}__startswith": s.path}) for s in scope))
+    return under_any(path_field, campaign.scope_units.values_list("path", flat=True))
 
 
 def premises_in_scope(campaign: Campaign, user: User) -> QuerySet[Premises]:

@@ -12,6 +12,7 @@ from shouwang.common.params import split_multi
 from shouwang.incidents.choices import IncidentSource
 from shouwang.incidents.models import Incident, IncidentCategory
 from shouwang.orgs.models import Unit
+from shouwang.orgs.tree import under_any
 
 
 def local_midnight(day: date) -> datetime:
@@ -48,10 +49,7 @@ class IncidentFilter(BaseModel):
         paths = IncidentCategory.objects.filter(code__in=self.category).values_list(
             "path", flat=True
         )
-        q = Q(pk__in=[])
-        for path in paths:
-            q |= Q(**{f"{prefix}path__startswith": path})
-        return q
+        return under_any(f"{prefix}path", paths)
 
     def apply(self, queryset: QuerySet[Incident]) -> QuerySet[Incident]:
         qs = queryset

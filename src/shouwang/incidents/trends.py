@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -29,7 +29,7 @@ from shouwang.incidents.periods import (
 from shouwang.incidents.queries import incidents_for_user
 from shouwang.orgs.choices import UnitKind
 from shouwang.orgs.models import Unit
-from shouwang.orgs.tree import deepest_of
+from shouwang.orgs.tree import deepest_of, under_any
 
 if TYPE_CHECKING:
     from shouwang.orgs.models import User
@@ -73,19 +73,14 @@ def by_week(daily: Daily) -> dict[date, int]:
     return weeks
 
 
-def _under(stations: Sequence[Unit]) -> Q:
-    q = Q(pk__in=[])
-    for s in stations:
-        q |= Q(unit__path__startswith=s.path)
-    return q
-
-
 def daily_by_station(
     incidents: QuerySet[Incident], stations: Sequence[Unit], since: date, until: date | None = None
 ) -> dict[int, Daily]:
     """Each station's incidents per local day from `since` (up to `until`, if given), in one
     query grouped by unit whatever the number of stations; every station has an entry."""
-    scoped = incidents.filter(_under(stations), occurred_at__gte=local_midnight(since))
+    scoped = incidents.filter(
+        under_any("unit__path", (s.path for s in stations)), occurred_at__gte=local_midnight(since)
+    )
     if until is not None:
         scoped = scoped.filter(occurred_at__lt=local_midnight(until))
     rows = (
@@ -108,7 +103,7 @@ def first_by_station(
     """Each station's earliest incident ever, in one query grouped by unit; a station without
     incidents is absent."""
     rows = (
-        incidents.filter(_under(stations))
+        incidents.filter(under_any("unit__path", (s.path for s in stations)))
         .values("unit__path")
         .annotate(first=Min("occurred_at"))
         .order_by()

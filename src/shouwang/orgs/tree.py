@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
 
 from shouwang.orgs.choices import UnitKind
 from shouwang.orgs.models import Unit
+
+
+def under_any(field: str, paths: Iterable[str]) -> Q:
+    """Rows whose tree path ``field`` (a unit's or a category's) lies under one of ``paths``;
+    no rows when there are none. A prefix match, so the path index serves it."""
+    return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths), Q(pk__in=[]))
 
 
 def deepest_of(units: Iterable[Unit]) -> Callable[[str], Unit | None]:

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from shouwang.common.testing import Cast
 from shouwang.orgs.actions import do_create_unit
 from shouwang.orgs.choices import UnitKind
-from shouwang.orgs.tree import deepest_of, stations_over
+from shouwang.orgs.tree import deepest_of, stations_over, under_any
 
 
 def test_each_unit_maps_to_the_station_above_it_in_one_query(cast: Cast) -> None:
@@ -65,3 +65,15 @@ def test_deepest_of_matches_whole_codes_without_a_query(cast: Cast) -> None:
         # A path that only starts with the same characters as a station's is not under it.
         assert station_of(cast.station_a.path.rstrip("/") + "9/") is None
     assert not ctx.captured_queries
+
+
+def test_under_any_matches_every_subtree_given_and_nothing_for_none(cast: Cast) -> None:
+    from shouwang.orgs.models import Unit
+
+    def codes(paths: list[str]) -> set[str]:
+        return set(Unit.objects.filter(under_any("path", paths)).values_list("code", flat=True))
+
+    both = codes([cast.grid_a.path, cast.station_b.path])
+    assert cast.grid_a.code in both and cast.grid_b.code in both  # grid_b is under station_b
+    assert cast.station_a.code not in both and cast.community_a.code not in both
+    assert codes([]) == set()
