@@ -50,6 +50,8 @@ class Attribution:
     to_follow: dict[str, int] = field(default_factory=dict)
     # match only: counterparties whose statements are needed from this time on
     to_inspect: dict[str, int] = field(default_factory=dict)
+    # account -> (clean money its statement balance showed beyond the rows, time of that row)
+    opened: dict[str, tuple[float, int]] = field(default_factory=dict)
 
 
 type Account = Balance | MatchAccount
@@ -90,6 +92,7 @@ def attribute(
     placed = sorted((s for s in seeds if s.txn_id is None), key=lambda s: s.time)
     next_placed = 0
     opened: set[str] = set()  # accounts whose balance a statement has given
+    unseen = result.opened
 
     for row in rows:
         while next_placed < len(placed) and placed[next_placed].time <= row.time:
@@ -100,7 +103,7 @@ def attribute(
             sender = None  # before its history starts, and it holds no victim money yet
         if sender and row.frm_balance is not None and row.frm not in opened:
             opened.add(row.frm)
-            _open(sender, row.frm_balance + row.amount)
+            _open(sender, row.frm, row.frm_balance + row.amount, row.time, unseen)
         victim, hop = sender.debit(row.amount, row) if sender else (0.0, -1)
         hop += 1
         matched = seed_rows.get(row.txn_id)
@@ -118,7 +121,7 @@ def attribute(
             receiver = None  # victim money is always taken in; other money only in its history
         if receiver and row.to_balance is not None and row.to not in opened:
             opened.add(row.to)
-            _open(receiver, row.to_balance - row.amount)
+            _open(receiver, row.to, row.to_balance - row.amount, row.time, unseen)
         if row.bank is not None:
             bank_of[row.to] = row.bank
         if victim == 0.0:
@@ -155,12 +158,15 @@ def attribute(
     return result
 
 
-def _open(account: Account, before: float) -> None:
-    """The statement says the account held ``before`` just before this row: what the replay
-    cannot account for is clean money of unknown origin, there before the row."""
-    unseen = before - account.total()
-    if unseen > EPS:
-        account.credit(unseen, 0.0, 0)
+def _open(
+    account: Account, name: str, before: float, time: int, unseen: dict[str, tuple[float, int]]
+) -> None:
+    """The statement says the account held ``before`` just before its row at ``time``: what
+    the replay cannot account for is clean money of unknown origin, there before the row."""
+    amount = before - account.total()
+    if amount > EPS:
+        account.credit(amount, 0.0, 0)
+        unseen[name] = (amount, time)
 
 
 def _place(state: dict[str, Account], seed: Seed) -> None:

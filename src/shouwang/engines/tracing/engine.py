@@ -19,6 +19,7 @@ from shouwang.engines.tracing.model import (
     Flow,
     Holding,
     MatchLimits,
+    Opening,
     Rule,
     Start,
     TraceResult,
@@ -275,4 +276,8 @@ def _result(
         beyond_limits=result.beyond_limits,
         stats=stats,
         match=match,
+        openings=tuple(
+            Opening(account, amount, from_micros(time))
+            for account, (amount, time) in sorted(result.opened.items())
+        ),
     )

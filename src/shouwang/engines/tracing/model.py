@@ -106,6 +106,16 @@ class CashOut:
 
 
 @dataclass(frozen=True)
+class Opening:
+    """Money an account held before the trace reached it, read from its statement's balance:
+    ``amount`` more than the rows account for, there just before the row at ``time``."""
+
+    account: str
+    amount: float
+    time: datetime
+
+
+@dataclass(frozen=True)
 class TraceStats:
     """How the trace ran: rounds of candidate selection and how many rows they returned."""
 
@@ -135,6 +145,8 @@ class TraceResult:
     beyond_limits: float
     stats: TraceStats = field(compare=False)
     match: MatchLimits | None = None  # the limits of the ``match`` rule, None under the others
+    # Accounts whose statement balance showed money the rows do not (by account).
+    openings: tuple[Opening, ...] = ()
 
     def accounts(self) -> set[str]:
         """Every account the victim money reached, the start accounts included."""
@@ -148,6 +160,6 @@ class TraceResult:
         data["window"] = self.window.total_seconds()
         if self.match is not None:
             data["match"]["within"] = self.match.within.total_seconds()
-        for item in [*data["starts"], *data["flows"], *data["cash_outs"]]:
+        for item in [*data["starts"], *data["flows"], *data["cash_outs"], *data["openings"]]:
             item["time"] = item["time"].isoformat()
         return data

@@ -9,7 +9,14 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import pytest
 
-from shouwang.engines.tracing import Ledger, Start, TraceResult, TransactionsError, trace
+from shouwang.engines.tracing import (
+    Ledger,
+    Opening,
+    Start,
+    TraceResult,
+    TransactionsError,
+    trace,
+)
 from shouwang.engines.tracing.tests.tables import at, table
 
 # M held 1,000 of its own before the victim paid 1,000 in at minute 0 (its statement's balance
@@ -33,6 +40,10 @@ def test_without_a_balance_the_victim_money_is_the_first_to_leave():
 
 def test_fifo_sends_the_money_the_balance_shows_first():
     result = trace(BALANCES, START)
+    assert result.openings == (Opening("M", 1000.0, at(0)),)
+    assert list(result.to_dict()["openings"]) == [
+        {"account": "M", "amount": 1000.0, "time": "2025-03-01T09:00:00"}
+    ]
     assert held(result, "A") == 0.0
     assert held(result, "B") == pytest.approx(1000)
 
@@ -55,7 +66,9 @@ def test_match_still_pairs_a_payment_in_with_the_payment_out_that_passes_it_on()
 def test_a_balance_below_what_the_rows_show_changes_nothing():
     # The rows already account for more than the balance says: nothing is taken away.
     low = BALANCES.set_column(8, "to_balance", pa.array([500.0, None, None], pa.float64()))
-    assert trace(low, START).holdings == trace(ROWS, START).holdings
+    result = trace(low, START)
+    assert result.holdings == trace(ROWS, START).holdings
+    assert result.openings == ()
 
 
 def test_only_the_first_balance_of_an_account_opens_it():
