@@ -8,6 +8,13 @@ the card the victim paid keeps a little and splits the rest between two mules; t
 most of its share to a third card, which sends part of it on to a fourth, and takes some out
 at an ATM; the second spends some at a shop. Every card keeps something, so a trace ends in a
 freeze list with cards at several banks.
+
+Both layouts have a balance column (余额). Every card held some money of its own before: the
+mule cards tens to a couple of hundred yuan, the card the victim paid up to a few thousand;
+always less than half of the card's first payment out, so that under FIFO, which spends that
+money first, the victim's money still goes on at every hop. Each row's balance is the one
+before it plus or minus its amount, in the order the rows are written (time, then serial
+number, as the trace replays them): the statements are continuous, without breaks.
 """
 
 from __future__ import annotations
@@ -47,6 +54,7 @@ FLAG_LAYOUT: dict[str, Any] = {
     "channel": "摘要",
     "channel_values": {"ATM取款": "atm", "消费": "merchant"},
     "txn_id": "交易流水号",
+    "balance": "余额",
 }
 SIGNED_LAYOUT: dict[str, Any] = {
     "time": "记账时间",
@@ -57,14 +65,15 @@ SIGNED_LAYOUT: dict[str, Any] = {
     "channel": "交易渠道",
     "channel_values": {"ATM": "atm", "POS消费": "merchant"},
     "txn_id": "流水号",
+    "balance": "账户余额",
     "date_format": "%Y/%m/%d %H:%M:%S",
     "negative_is_debit": True,
 }
 
 
 # The statement's columns, in the order banks print them (those a layout names).
-COLUMNS = ("time", "account", "direction", "amount", "counterparty", "counterparty_bank",
-           "channel", "txn_id")  # fmt: skip
+COLUMNS = ("time", "account", "direction", "amount", "balance", "counterparty",
+           "counterparty_bank", "channel", "txn_id")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -91,19 +100,29 @@ def _share(amount: Decimal, percent: int) -> Decimal:
     return max(hundreds, Decimal(1)) * 100
 
 
-def _csv(rows: list[Row], layout: dict[str, Any]) -> bytes:
-    """The statement as a bank with ``layout`` writes it."""
+def _prior(rng: Random, most: int, first_out: Decimal) -> Decimal:
+    """What a card held before the story, to the fen: up to ``most`` yuan and under half of
+    ``first_out``, its first payment out."""
+    cap = min(Decimal(most), first_out / 2)
+    return (cap * rng.randrange(10, 100) / 100).quantize(Decimal("0.01"), ROUND_DOWN)
+
+
+def _csv(rows: list[Row], layout: dict[str, Any], opening: Decimal) -> bytes:
+    """The statement as a bank with ``layout`` writes it, the balance from ``opening``."""
     wording = {engine: bank for bank, engine in layout["channel_values"].items()}
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([layout[c] for c in COLUMNS if c in layout])
+    balance = opening
     for r in rows:
         signed = r.amount if r.money_in or "direction" in layout else -r.amount
+        balance += r.amount if r.money_in else -r.amount
         cells = {
             "time": r.at.strftime(layout.get("date_format", "%Y-%m-%d %H:%M:%S")),
             "account": r.account,
             "direction": "贷" if r.money_in else "借",
             "amount": f"{signed:.2f}",
+            "balance": f"{balance:.2f}",
             "counterparty": r.counterparty,
             "counterparty_bank": r.counterparty_bank,
             "channel": wording.get(r.channel, "转账"),
@@ -120,6 +139,7 @@ class _Trail:
         self.rng = rng
         self.banks = banks
         self.rows: dict[str, list[Row]] = {}  # the accounts whose statements are imported
+        self.opening: dict[str, Decimal] = {}  # what each of them held before the first row
         self.bank_of: dict[str, Organisation] = {}
         self.serial = 0
 
@@ -172,8 +192,19 @@ class _Trail:
         self.pay(later(16, 40), card, mule_2, to_2)
         self.pay(later(50, 90), mule_1, mule_3, to_3)
         self.cash_out(later(100, 180), mule_1, _share(to_1, rng.randrange(10, 21)), "atm")
-        self.cash_out(later(60, 200), mule_2, _share(to_2, rng.randrange(20, 50)), "merchant")
-        self.pay(later(200, 400), mule_3, mule_4, _share(to_3, rng.randrange(40, 80)))
+        # The time is drawn before the amount, as in the calls above.
+        at = later(60, 200)
+        shop = _share(to_2, rng.randrange(20, 50))
+        self.cash_out(at, mule_2, shop, "merchant")
+        at = later(200, 400)
+        to_4 = _share(to_3, rng.randrange(40, 80))
+        self.pay(at, mule_3, mule_4, to_4)
+        # The money each card held before, against its first payment out; drawn from the card
+        # number, so that the rest of the demo is what it was before statements had balances.
+        for account, most, first_out in (
+            (card, 5000, to_1), (mule_1, 200, to_3), (mule_2, 200, shop), (mule_3, 200, to_4),
+        ):  # fmt: skip
+            self.opening.setdefault(account, _prior(Random(account), most, first_out))
 
 
 def _receiving_bank(transfer: Transfer) -> Organisation | None:
@@ -233,12 +264,12 @@ def make_statements(rng: Random, now: datetime) -> list[str]:
         ids = []
         for account, rows in trail.rows.items():
             bank = trail.bank_of[account]
-            rows.sort(key=lambda r: r.at)
+            rows.sort(key=lambda r: (r.at, r.txn_id))  # as the trace replays them
             statement = do_import_statement(
                 report,
                 organisation=bank,
                 filename=f"{bank.name[:2]}_{account[-4:]}_{rows[0].at:%Y%m%d}.csv",
-                content=_csv(rows, layouts[bank.pk]),
+                content=_csv(rows, layouts[bank.pk], trail.opening[account]),
                 actor=analyst,
             )
             ids.append(statement.pk)

@@ -42,6 +42,7 @@ from shouwang.engines.tracing import (
     read_statement,
     trace,
 )
+from shouwang.engines.tracing.statements import balance_breaks
 from shouwang.orgs.models import Organisation
 from shouwang.orgs.roles import Cap
 from shouwang.orgs.scoping import user_covers_unit
@@ -154,6 +155,10 @@ def _read(filename: str, content: bytes, mapping: ColumnMapping) -> Any:
             raise ValidationError({"file": messages}) from None
 
 
+def _cents(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+
+
 @transaction.atomic
 def do_import_statement(
     report: FraudReport,
@@ -164,7 +169,12 @@ def do_import_statement(
     actor: User,
 ) -> Statement:
     """Import one bank statement for ``report``: all rows or none. Every problem is reported
-    with its row and column, as the spreadsheet numbers them."""
+    with its row and column, as the spreadsheet numbers them.
+
+    When the bank's layout has a balance column, each row's balance is kept and the statement
+    is checked for continuity: where the balance moves more than the rows explain, rows are
+    missing (``balance_breaks``). Such a statement is still imported (it is evidence; the
+    investigator asks the bank for the missing rows)."""
     _check_report(actor, report, Cap.TRACE_RUN)
     if len(content) > MAX_STATEMENT_BYTES:
         raise ValidationError(
@@ -179,6 +189,10 @@ def do_import_statement(
         )
     mapping = ColumnMapping.from_dict({**saved.mapping, "bank": organisation.name})
     table = _read(filename, content, mapping)
+    breaks = [
+        {"account": b.account, "rows": list(b.rows), "amount": b.amount}
+        for b in balance_breaks(table)
+    ]
     now = timezone.now()
     statement = Statement.objects.create(
         report=report,
@@ -188,6 +202,8 @@ def do_import_statement(
         row_count=table.num_rows,
         imported_at=now,
         imported_by=actor,
+        balance_checked=mapping.balance is not None,
+        balance_breaks=breaks,
     )
     Transaction.objects.bulk_create(
         [
@@ -202,6 +218,8 @@ def do_import_statement(
                 time=timezone.make_aware(row["time"]),
                 channel=(row["channel"] or "")[:32],
                 bank=(row["bank"] or "")[:100],
+                from_balance=_cents(row["from_balance"]),
+                to_balance=_cents(row["to_balance"]),
             )
             for row in table.to_pylist()
         ],
@@ -212,7 +230,12 @@ def do_import_statement(
         "fraud.statement_imported",
         statement,
         unit=report.unit,
-        detail={"report": report.pk, "organisation": organisation.pk, "rows": table.num_rows},
+        detail={
+            "report": report.pk,
+            "organisation": organisation.pk,
+            "rows": table.num_rows,
+            "balance_breaks": len(breaks),
+        },
     )
     return statement
 

@@ -34,7 +34,9 @@ router = Router(tags=["antifraud-trace"])
 def import_statement(
     request: HttpRequest, report_id: int, organisation: Form[int], file: File[UploadedFile]
 ) -> Status[StatementOut]:
-    """All rows or none: a 422 lists each problem by row and column (`detail.file`)."""
+    """All rows or none: a 422 lists each problem by row and column (`detail.file`). When the
+    bank's layout has a balance column, `balance_breaks` lists where the balance shows rows
+    missing; the statement is imported all the same."""
     actor = api_user(request)
     report = access_report(actor, report_id)
     bank = mapping_banks(actor).filter(pk=organisation).first()

@@ -7,6 +7,7 @@ way a transfer's time is shown; the engine compares times only with each other.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
@@ -14,6 +15,9 @@ from django.utils import timezone
 
 from shouwang.antifraud.models import FraudReport
 from shouwang.antifraud.tracing.models import Transaction
+from shouwang.engines.tracing.model import TRANSACTIONS_SCHEMA
+
+_COLUMNS = tuple(TRANSACTIONS_SCHEMA.names)
 
 
 def local_naive(when: datetime) -> datetime:
@@ -26,24 +30,26 @@ def report_transactions(report: FraudReport) -> pa.Table:
     A transfer between two accounts whose statements were both imported appears in each (a
     debit in one, a credit in the other); the same payer, payee, amount and time to the second
     is taken as one transaction, or it would carry the money twice. The bank column is kept
-    from whichever copy names it.
+    from whichever copy names it, and so are the balances: the payer's statement gives
+    ``from_balance``, the payee's ``to_balance``.
     """
     # Tuples, not model instances: at 100,000 rows building instances costs more than the trace.
-    rows = (
-        Transaction.objects.filter(report=report)
-        .order_by("time", "pk")
-        .values_list("txn_id", "from_account", "to_account", "amount", "time", "channel", "bank")
-    )
+    rows = Transaction.objects.filter(report=report).order_by("time", "pk").values_list(*_COLUMNS)
     seen: dict[tuple[str, str, object, datetime], int] = {}
-    out: dict[str, list[object]] = {
-        k: [] for k in ("txn_id", "from_account", "to_account", "amount", "time", "channel", "bank")
-    }
-    for txn_id, payer, payee, amount, when, channel, bank in rows.iterator(chunk_size=10000):
+    out: dict[str, list[Any]] = {k: [] for k in _COLUMNS}
+    for row in rows.iterator(chunk_size=10000):
+        txn_id, payer, payee, amount, when, channel, bank, paid, got = row
         key = (payer, payee, amount, when)
         if key in seen:
-            # The payee's statement knows the payee's bank; the payer's may not.
-            if bank and not out["bank"][seen[key]]:
-                out["bank"][seen[key]] = bank
+            at = seen[key]
+            # The payee's statement knows the payee's bank; the payer's may not. Each knows
+            # its own account's balance.
+            if bank and not out["bank"][at]:
+                out["bank"][at] = bank
+            if paid is not None and out["from_balance"][at] is None:
+                out["from_balance"][at] = float(paid)
+            if got is not None and out["to_balance"][at] is None:
+                out["to_balance"][at] = float(got)
             continue
         seen[key] = len(out["txn_id"])
         out["txn_id"].append(txn_id)
@@ -53,18 +59,9 @@ def report_transactions(report: FraudReport) -> pa.Table:
         out["time"].append(local_naive(when))
         out["channel"].append(channel or None)
         out["bank"].append(bank or None)
-    schema = pa.schema(
-        [
-            ("txn_id", pa.string()),
-            ("from_account", pa.string()),
-            ("to_account", pa.string()),
-            ("amount", pa.float64()),
-            ("time", pa.timestamp("us")),
-            ("channel", pa.string()),
-            ("bank", pa.string()),
-        ]
-    )
-    return pa.table(out, schema=schema)
+        out["from_balance"].append(float(paid) if paid is not None else None)
+        out["to_balance"].append(float(got) if got is not None else None)
+    return pa.table(out, schema=TRANSACTIONS_SCHEMA)
 
 
 # An officer writes down a transfer's time to the minute, from the victim's memory or phone;

@@ -3,6 +3,8 @@ a report and their transactions, and the traces run on them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -58,6 +60,13 @@ class Statement(models.Model):
     row_count = models.PositiveIntegerField(_("交易笔数"))
     imported_at = models.DateTimeField(_("导入时间"))
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    # The bank's layout has a balance column (余额): each row's balance was checked against the
+    # previous row's and its amount.
+    balance_checked = models.BooleanField(_("已核对余额"), default=False)
+    # Where the balance moves more than the rows explain (the engine's ``BalanceBreak``): rows
+    # are missing, e.g. a page of the statement. [{"account", "rows": [a, b], "amount"}], the
+    # amount positive for money in that no row shows, negative for money out.
+    balance_breaks = models.JSONField(_("余额断点"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("银行流水")
@@ -66,6 +75,20 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+    @property
+    def breaks_shown(self) -> list[dict[str, Any]]:
+        """The balance breaks as the page words them: the two rows, the amount without its sign
+        and whether it is money in (else out) that no row shows."""
+        return [
+            {
+                "first": b["rows"][0],
+                "second": b["rows"][1],
+                "amount": abs(b["amount"]),
+                "money_in": b["amount"] > 0,
+            }
+            for b in self.balance_breaks
+        ]
 
 
 class Transaction(models.Model):
@@ -84,6 +107,14 @@ class Transaction(models.Model):
     time = models.DateTimeField(_("交易时间"))
     channel = models.CharField(_("渠道"), max_length=32, blank=True)
     bank = models.CharField(_("收款行"), max_length=100, blank=True)
+    # The payer's and the payee's balance after the transaction, where a statement with a
+    # balance column gives it (its own account's side only).
+    from_balance = models.DecimalField(
+        _("付款方余额(元)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    to_balance = models.DecimalField(
+        _("收款方余额(元)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("交易")

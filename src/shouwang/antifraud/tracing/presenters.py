@@ -72,6 +72,21 @@ def flow_rows(trace: Trace) -> list[dict[str, Any]]:
     ]
 
 
+def opening_rows(trace: Trace) -> list[dict[str, Any]]:
+    """Accounts whose statement balance showed money of their own that the rows did not: the
+    reason FIFO and haircut kept victim money there or sent other money on first."""
+    victims = victim_accounts(trace)
+    return [
+        {
+            "account": shown(o["account"], victims),
+            "amount": o["amount"],
+            "time": o["time"],
+            "time_shown": o["time"][:19].replace("T", " "),
+        }
+        for o in trace.result.get("openings", [])
+    ]
+
+
 def graph(trace: Trace) -> dict[str, Any]:
     """Nodes: accounts (the start, holders, cash-outs, pass-through); edges: the flows between
     two accounts summed, labelled with the victim money they carried."""

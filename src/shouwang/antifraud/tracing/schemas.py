@@ -9,7 +9,16 @@ from ninja import Schema
 from pydantic import Field
 
 from shouwang.antifraud.tracing.models import Statement, Trace, TraceRule
-from shouwang.antifraud.tracing.presenters import flow_rows, freeze_list
+from shouwang.antifraud.tracing.presenters import flow_rows, freeze_list, opening_rows
+
+
+class BalanceBreakOut(Schema):
+    account: str
+    rows: list[int] = Field(description="the two neighbouring spreadsheet rows, in file order")
+    amount: float = Field(
+        description="how much the balance moves between them beyond what the rows explain: "
+        "positive is money in that no row shows, negative money out (rows are missing)"
+    )
 
 
 class StatementOut(Schema):
@@ -19,6 +28,12 @@ class StatementOut(Schema):
     filename: str
     row_count: int
     imported_at: datetime
+    balance_checked: bool = Field(
+        description="the bank's layout has a balance column (余额): continuity was checked"
+    )
+    balance_breaks: list[BalanceBreakOut] = Field(
+        description="where the balance is not continuous; empty when continuous or unchecked"
+    )
 
     @staticmethod
     def of(statement: Statement) -> StatementOut:
@@ -29,6 +44,8 @@ class StatementOut(Schema):
             filename=statement.filename,
             row_count=statement.row_count,
             imported_at=statement.imported_at,
+            balance_checked=statement.balance_checked,
+            balance_breaks=[BalanceBreakOut(**b) for b in statement.balance_breaks],
         )
 
 
@@ -71,6 +88,12 @@ class FlowOut(Schema):
     cash_out: bool
 
 
+class OpeningOut(Schema):
+    account: str
+    amount: float = Field(description="money of its own the balance showed beyond the rows")
+    time: datetime = Field(description="the row whose balance showed it")
+
+
 class TraceOut(Schema):
     id: int
     reference: str
@@ -91,6 +114,9 @@ class TraceOut(Schema):
     flows: list[FlowOut]
     cashed_out: float
     beyond_limits: float
+    openings: list[OpeningOut] = Field(
+        description="accounts whose statement balance (余额) showed money the rows did not"
+    )
 
     @staticmethod
     def of(trace: Trace) -> TraceOut:
@@ -116,6 +142,10 @@ class TraceOut(Schema):
             created_at=trace.created_at,
             freeze_list=[FreezeRowOut(**vars(row)) for row in freeze_list(trace)],
             flows=flows,
+            openings=[
+                OpeningOut(account=o["account"], amount=round(o["amount"], 2), time=o["time"])
+                for o in opening_rows(trace)
+            ],
             cashed_out=round(sum(c["amount"] for c in trace.result.get("cash_outs", [])), 2),
             beyond_limits=round(trace.result.get("beyond_limits", 0.0), 2),
         )

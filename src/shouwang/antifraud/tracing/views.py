@@ -31,7 +31,7 @@ from shouwang.antifraud.tracing.forms import (
     trace_parameters,
 )
 from shouwang.antifraud.tracing.models import StatementMapping, TraceRule
-from shouwang.antifraud.tracing.presenters import flow_rows, freeze_list, graph
+from shouwang.antifraud.tracing.presenters import flow_rows, freeze_list, graph, opening_rows
 from shouwang.antifraud.tracing.queries import (
     access_trace,
     access_transfer,
@@ -116,6 +116,12 @@ def statement_import(request: HttpRequest, report_pk: int) -> HttpResponse:
         return render(request, "fraud_tracing/report.html", context, status=422)
     imported = {"file": statement.filename, "n": statement.row_count}
     messages.success(request, _("已导入 %(file)s：%(n)d 笔交易。") % imported)
+    if statement.balance_breaks:
+        breaks = {"file": statement.filename, "n": len(statement.balance_breaks)}
+        messages.warning(
+            request,
+            _("%(file)s 的余额有 %(n)d 处不连续，流水可能缺页，详见银行流水列表。") % breaks,
+        )
     return redirect("fraud_tracing:report", report.pk)
 
 
@@ -151,6 +157,7 @@ def trace_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "flows": flow_rows(trace),
         "cash_outs": result.get("cash_outs", []),
         "beyond": result.get("beyond_limits", 0.0),
+        "openings": opening_rows(trace),
         "preselected": PRESELECTED,
         "can_send": actor.can(Cap.FRAUD_MANAGE),
     }

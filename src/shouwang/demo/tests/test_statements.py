@@ -9,7 +9,7 @@ import time_machine
 
 from shouwang.antifraud.models import PartnerRequest
 from shouwang.antifraud.tracing.actions import do_run_trace, do_send_trace_freezes
-from shouwang.antifraud.tracing.models import Statement, StatementMapping
+from shouwang.antifraud.tracing.models import Statement, StatementMapping, Transaction
 from shouwang.common.apitest import session_client
 from shouwang.demo.generate import load_demo
 from shouwang.demo.plan import SMALL_SHAPE
@@ -28,6 +28,9 @@ def test_a_demo_report_can_be_traced_to_freezes_at_the_banks() -> None:
     assert StatementMapping.objects.count() == banks.count() > 0
     statement = Statement.objects.select_related("report").first()
     assert statement is not None and statement.imported_at <= NOW
+    # Every statement gives its balances, and they run on from row to row.
+    assert all(s.balance_checked and s.balance_breaks == [] for s in Statement.objects.all())
+    assert not Transaction.objects.filter(from_balance=None, to_balance=None).exists()
     report = statement.report
     analyst = User.objects.filter(role=Role.FRAUD_ANALYST).order_by("pk").first()
     assert analyst is not None
@@ -41,6 +44,7 @@ def test_a_demo_report_can_be_traced_to_freezes_at_the_banks() -> None:
         assert max(f["hop"] for f in trace.result["flows"]) >= 3
         assert len(trace.result["holdings"]) >= 4
         assert trace.result["cash_outs"]
+        assert trace.result["openings"]  # the cards held money of their own
 
     # The freeze list goes to the banks' desks, which see the requests.
     top = [h["account"] for h in trace.result["holdings"][:3]]

@@ -278,6 +278,8 @@ def _result(
         match=match,
         openings=tuple(
             Opening(account, amount, from_micros(time))
-            for account, (amount, time) in sorted(result.opened.items())
+            for account, (amount, time) in sorted(
+                result.opened.items(), key=lambda item: (item[1][1], item[0])
+            )
         ),
     )

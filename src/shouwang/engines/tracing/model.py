@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+import pyarrow as pa  # type: ignore[import-untyped]
+
 Rule = Literal["fifo", "haircut", "poison", "match"]
 RULES: tuple[Rule, ...] = ("fifo", "haircut", "poison", "match")
 
@@ -28,6 +30,21 @@ OPTIONAL_COLUMNS: tuple[str, ...] = ("channel", "bank")
 # their own statements give them (余额). The first one the trace meets for an account says
 # what the account held before the victim money arrived.
 BALANCE_COLUMNS: tuple[str, ...] = ("from_balance", "to_balance")
+
+# The table with every column, as ``read_statement`` and the platform build it.
+TRANSACTIONS_SCHEMA = pa.schema(
+    [
+        ("txn_id", pa.string()),
+        ("from_account", pa.string()),
+        ("to_account", pa.string()),
+        ("amount", pa.float64()),
+        ("time", pa.timestamp("us")),
+        ("channel", pa.string()),
+        ("bank", pa.string()),
+        ("from_balance", pa.float64()),
+        ("to_balance", pa.float64()),
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -145,7 +162,7 @@ class TraceResult:
     beyond_limits: float
     stats: TraceStats = field(compare=False)
     match: MatchLimits | None = None  # the limits of the ``match`` rule, None under the others
-    # Accounts whose statement balance showed money the rows do not (by account).
+    # Accounts whose statement balance showed money the rows do not, in time order.
     openings: tuple[Opening, ...] = ()
 
     def accounts(self) -> set[str]:

@@ -23,7 +23,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 
 from shouwang.engines.sheets import csv_rows, sheet_rows
 from shouwang.engines.tracing.errors import TracingError
-from shouwang.engines.tracing.model import CASH_OUT_CHANNELS
+from shouwang.engines.tracing.model import CASH_OUT_CHANNELS, TRANSACTIONS_SCHEMA
 
 # Stop collecting after this many problems: a wrong mapping fails every row the same way.
 MAX_ERRORS = 100
@@ -112,20 +112,8 @@ class StatementErrors(TracingError):
         self.errors = errors
 
 
-_SCHEMA = pa.schema(
-    [
-        ("txn_id", pa.string()),
-        ("from_account", pa.string()),
-        ("to_account", pa.string()),
-        ("amount", pa.float64()),
-        ("time", pa.timestamp("us")),
-        ("channel", pa.string()),
-        ("bank", pa.string()),
-        ("from_balance", pa.float64()),
-        ("to_balance", pa.float64()),
-        ("row", pa.int64()),
-    ]
-)
+# The engine's columns, then the spreadsheet row each transaction came from.
+_SCHEMA = TRANSACTIONS_SCHEMA.append(pa.field("row", pa.int64()))
 
 
 def read_statement(path: str | Path, mapping: ColumnMapping) -> pa.Table:

@@ -2,6 +2,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+import pyarrow as pa  # type: ignore[import-untyped]
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -16,17 +17,22 @@ from shouwang.antifraud.tracing.actions import (
     do_save_mapping,
     do_send_trace_freezes,
 )
+from shouwang.antifraud.tracing.ledger import report_transactions
 from shouwang.antifraud.tracing.models import Statement, Trace, Transaction
 from shouwang.antifraud.tracing.tests.statements import (
+    BALANCE_HEADER,
+    GAPS,
     MAPPING,
     MULE_1,
     MULE_2,
     PAID_AT,
     as_csv,
     card_1_rows,
+    card_1_with_gaps,
     mule_1_rows,
     register_report,
     save_mappings,
+    with_balances,
 )
 from shouwang.audit.models import AuditEvent
 from shouwang.common.errors import NotPermitted
@@ -69,6 +75,118 @@ def test_import_lands_every_row_scoped_like_the_report_and_audited(cast, importe
     assert payment.bank == cast.bank.name  # the statement's own bank holds the credited account
     assert rows.get(txn_id="B002").channel == "atm"
     assert AuditEvent.objects.filter(action="fraud.statement_imported").count() == 2
+
+
+def import_csv(cast: Cast, report: FraudReport, name: str, rows: list[list[str]]) -> Statement:
+    """A statement of the cast's bank with the balance column."""
+    content = as_csv(rows, BALANCE_HEADER)
+    return do_import_statement(
+        report, organisation=cast.bank, filename=name, content=content, actor=cast.ivan
+    )
+
+
+def test_import_with_a_balance_column_keeps_each_rows_balance_on_its_side(cast):
+    save_mappings(cast, balance=True)
+    report = register_report(cast)
+    statement = import_csv(cast, report, "card1.csv", with_balances(card_1_rows(), "5000.00"))
+    assert statement.balance_checked and statement.balance_breaks == []
+    balances = {
+        t.txn_id: (t.from_balance, t.to_balance) for t in Transaction.objects.filter(report=report)
+    }
+    # CARD_1 received 30,000 onto 5,000, then paid 20,000 and 9,000 out.
+    assert balances == {
+        "A001": (None, Decimal("35000.00")),
+        "A002": (Decimal("15000.00"), None),
+        "A003": (Decimal("6000.00"), None),
+    }
+    event = AuditEvent.objects.get(action="fraud.statement_imported")
+    assert event.detail["balance_breaks"] == 0
+
+
+def test_missing_rows_are_balance_breaks_and_the_statement_is_still_imported(cast):
+    save_mappings(cast, balance=True)
+    report = register_report(cast)
+    statement = import_csv(cast, report, "card1.csv", card_1_with_gaps())
+    statement.refresh_from_db()
+    # 1,000 came in between rows 2 and 3 that no row shows, 500 went out between rows 3 and 4.
+    assert statement.balance_checked and statement.balance_breaks == GAPS
+    assert statement.row_count == 3 and Transaction.objects.filter(statement=statement).count() == 3
+    event = AuditEvent.objects.get(action="fraud.statement_imported")
+    assert event.detail["balance_breaks"] == 2
+
+
+def test_without_a_balance_column_nothing_is_checked(cast, imported):
+    for statement in Statement.objects.all():
+        assert not statement.balance_checked and statement.balance_breaks == []
+    assert not Transaction.objects.filter(from_balance__isnull=False).exists()
+    assert not Transaction.objects.filter(to_balance__isnull=False).exists()
+    # A file with a balance column that the bank's layout does not name: still unchecked.
+    statement = import_csv(cast, imported, "gaps.csv", card_1_with_gaps())
+    assert not statement.balance_checked and statement.balance_breaks == []
+
+
+def test_a_bad_balance_cell_is_named_by_row_and_column_and_nothing_is_written(cast):
+    save_mappings(cast, balance=True)
+    report = register_report(cast)
+    rows = with_balances(card_1_rows(), "5000.00")
+    rows[2][-1] = "约六千"
+    with pytest.raises(ValidationError) as info:
+        import_csv(cast, report, "bad.csv", rows)
+    assert info.value.message_dict["file"] == ["第 4 行，“余额”列：金额无法识别（约六千）"]
+    assert not Statement.objects.exists() and not Transaction.objects.exists()
+    assert not AuditEvent.objects.filter(action="fraud.statement_imported").exists()
+
+
+@pytest.mark.parametrize("payee_first", [False, True])
+def test_the_two_copies_of_a_transfer_merge_with_both_balances(cast, payee_first):
+    save_mappings(cast, balance=True)
+    report = register_report(cast)
+    statements = [
+        ("card1.csv", with_balances(card_1_rows(), "5000.00")),
+        ("mule1.csv", with_balances(mule_1_rows(), "80.00")),
+    ]
+    for name, rows in reversed(statements) if payee_first else statements:
+        import_csv(cast, report, name, rows)
+    table = report_transactions(report)
+    assert table.num_rows == 4  # CARD_1 -> MULE_1 is in both statements
+    balances = {
+        (r["from_account"], r["to_account"]): (r["from_balance"], r["to_balance"])
+        for r in table.to_pylist()
+    }
+    assert balances == {
+        ("6222000011112222", CARD_1): (None, 35000.0),
+        # the payer's balance from CARD_1's statement, the payee's from MULE_1's
+        (CARD_1, MULE_1): (15000.0, 20080.0),
+        (CARD_1, MULE_2): (6000.0, None),
+        (MULE_1, "atm"): (15080.0, None),
+    }
+    assert table.schema.field("from_balance").type == pa.float64()
+    assert table.schema.field("to_balance").type == pa.float64()
+
+
+@pytest.mark.parametrize("balance", [True, False])
+def test_money_the_card_held_before_leaves_first_under_fifo(cast, balance):
+    """CARD_1's statement shows 20,000 there before the victim's 30,000. Under FIFO that money
+    is what CARD_1 pays MULE_1: the victim's stays on CARD_1, less the 9,000 to MULE_2.
+    Without the balance column CARD_1 is taken to hold nothing before, and the 20,000 to
+    MULE_1 is the victim's."""
+    save_mappings(cast, balance=balance)
+    report = register_report(cast)
+    import_csv(cast, report, "card1.csv", with_balances(card_1_rows(), "20000.00"))
+    import_csv(cast, report, "mule1.csv", with_balances(mule_1_rows(), "80.00"))
+    trace = run(cast, report, rule="fifo")
+    held = {h["account"]: h["amount"] for h in trace.result["holdings"]}
+    if balance:
+        assert held == pytest.approx({CARD_1: 21000.0, MULE_2: 9000.0})
+        assert not trace.result["cash_outs"]  # MULE_1 got none of it: its ATM cash is not
+        # the trace keeps what the balance showed, for the page to explain the freeze list
+        assert [(o["account"], o["amount"]) for o in trace.result["openings"]] == [
+            (CARD_1, 20000.0)
+        ]
+    else:
+        assert len(trace.result["openings"]) == 0
+        assert held == pytest.approx({MULE_1: 15000.0, MULE_2: 9000.0, CARD_1: 1000.0})
+        assert [c["amount"] for c in trace.result["cash_outs"]] == [5000.0]
 
 
 BAD_ROWS = [

@@ -6,15 +6,19 @@ from django.test import Client
 
 from shouwang.antifraud.models import FraudReport, PartnerRequest
 from shouwang.antifraud.tests.factories import CARD_1
-from shouwang.antifraud.tracing.models import Trace, Transaction
+from shouwang.antifraud.tracing.models import Statement, Trace, Transaction
 from shouwang.antifraud.tracing.tests.statements import (
+    BALANCE_HEADER,
+    GAPS,
     MULE_1,
     MULE_2,
     as_csv,
     card_1_rows,
+    card_1_with_gaps,
     mule_1_rows,
     register_report,
     save_mappings,
+    with_balances,
 )
 from shouwang.audit.models import AuditEvent
 from shouwang.common.apitest import Call, errors_of, session_client, token_client
@@ -107,6 +111,35 @@ def test_a_bad_statement_is_a_422_by_row_and_column(
     assert not Transaction.objects.exists()
     unmapped = upload(report, cast.carrier.pk, "s.csv", as_csv(card_1_rows()))
     assert "organisation" in errors_of(unmapped.send(api(cast.ivan)))
+
+
+def test_an_import_answers_with_its_balance_breaks(cast: Cast, api: Api) -> None:
+    save_mappings(cast, balance=True)
+    report = register_report(cast)
+    client = api(cast.ivan)
+    gaps = as_csv(card_1_with_gaps(), BALANCE_HEADER)
+    response = upload(report, cast.bank.pk, "gaps.csv", gaps).send(client)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["balance_checked"] is True and body["balance_breaks"] == GAPS
+    whole = as_csv(with_balances(mule_1_rows(), "80.00"), BALANCE_HEADER)
+    body = upload(report, cast.bank.pk, "mule1.csv", whole).send(client).json()
+    assert body["balance_checked"] is True and body["balance_breaks"] == []
+    save_mappings(cast)  # the layout without the balance column
+    body = upload(report, cast.bank.pk, "card1.csv", as_csv(card_1_rows())).send(client).json()
+    assert body["balance_checked"] is False and body["balance_breaks"] == []
+
+
+def test_a_bad_balance_is_a_422_by_row_and_column(cast: Cast, api: Api) -> None:
+    save_mappings(cast, balance=True)
+    report = register_report(cast)
+    rows = with_balances(card_1_rows(), "5000.00")
+    rows[1][-1] = "N/A"
+    call = upload(report, cast.bank.pk, "bad.csv", as_csv(rows, BALANCE_HEADER))
+    response = call.send(api(cast.ivan))
+    assert response.status_code == 422
+    assert errors_of(response)["file"] == ["第 3 行，“余额”列：金额无法识别（N/A）"]
+    assert not Transaction.objects.exists() and not Statement.objects.exists()
 
 
 def test_bad_trace_parameters_are_a_422(cast: Cast, report: FraudReport, api: Api) -> None:

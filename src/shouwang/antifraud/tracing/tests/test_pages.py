@@ -9,14 +9,17 @@ from shouwang.antifraud.tests.factories import CARD_1
 from shouwang.antifraud.tracing.actions import do_import_statement, do_run_trace
 from shouwang.antifraud.tracing.models import StatementMapping, Trace, Transaction
 from shouwang.antifraud.tracing.tests.statements import (
+    BALANCE_HEADER,
     MAPPING,
     MULE_1,
     MULE_2,
     as_csv,
     card_1_rows,
+    card_1_with_gaps,
     mule_1_rows,
     register_report,
     save_mappings,
+    with_balances,
 )
 from shouwang.common.apitest import session_client
 from shouwang.common.testing import Cast
@@ -109,6 +112,56 @@ def test_upload_with_a_bad_row_shows_row_and_column_and_writes_nothing(
     )
     assert "第 5 行，“交易时间”列" in response.content.decode()
     assert Transaction.objects.count() == count
+
+
+@pytest.mark.parametrize(
+    ("language", "money_in", "money_out", "continuous"),
+    [
+        (
+            "zh-hans",
+            "第 2 行与第 3 行之间余额多出 1,000.00 元,没有交易说明(有转入未列出,流水可能缺页),"
+            "请向银行调取完整流水。",
+            "第 3 行与第 4 行之间余额少了 500.00 元,没有交易说明(有转出未列出,流水可能缺页),"
+            "请向银行调取完整流水。",
+            "余额逐行连续,未见缺页。",
+        ),
+        (
+            "en",
+            "Between rows 2 and 3 the balance rises 1,000.00 yuan more than the transactions",
+            "Between rows 3 and 4 the balance falls 500.00 yuan more than the transactions",
+            "Balances continuous row by row",
+        ),
+    ],
+)
+def test_the_workspace_shows_each_balance_break_of_a_statement(
+    cast: Cast, language: str, money_in: str, money_out: str, continuous: str
+) -> None:
+    save_mappings(cast, balance=True)
+    report = register_report(cast)
+    client = session_client(cast.ivan)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    url = f"/antifraud/trace/reports/{report.pk}/statements/"
+    gaps = SimpleUploadedFile("gaps.csv", as_csv(card_1_with_gaps(), BALANCE_HEADER))
+    response = client.post(url, {"organisation": cast.bank.pk, "file": gaps}, follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200
+    statements = _part(html, 'id="statement-list"', "</section>")
+    entry = _part(statements, "gaps.csv", "</li></ul>")  # its entry, breaks and all
+    assert money_in in entry and money_out in entry and continuous not in entry
+    # and the import's message says so at the top
+    assert "gaps.csv" in _part(html, 'class="messages"', "</ul>")
+    # A continuous statement says it is; one whose bank gives no balance says nothing of it.
+    rows = with_balances(mule_1_rows(), "80.00")
+    whole = SimpleUploadedFile("mule1.csv", as_csv(rows, BALANCE_HEADER))
+    client.post(url, {"organisation": cast.bank.pk, "file": whole})
+    save_mappings(cast)
+    plain = SimpleUploadedFile("card1.csv", as_csv(card_1_rows()))
+    client.post(url, {"organisation": cast.bank.pk, "file": plain})
+    html = client.get(f"/antifraud/trace/reports/{report.pk}/").content.decode()
+    statements = _part(html, 'id="statement-list"', "</section>")
+    assert continuous in _part(statements, "mule1.csv", "</li>")
+    plain_entry = _part(statements, "card1.csv", "</li>")
+    assert continuous not in plain_entry and "balance-breaks" not in plain_entry
 
 
 def _part(html: str, start: str, end: str) -> str:
@@ -214,6 +267,45 @@ def test_centre_edits_a_banks_layout(cast: Cast) -> None:
     saved = StatementMapping.objects.get(organisation=cast.other_bank).mapping
     assert saved["channel_values"] == {"ATM取款": "atm", "消费": "merchant"}
     assert saved["header_row"] == 2 and saved["bank"] == cast.other_bank.name
+    assert saved["balance"] is None  # optional
+    page = client.get(f"/antifraud/trace/mappings/{cast.other_bank.pk}/").content.decode()
+    assert 'id="balance-help"' in page and 'name="balance" value=""' in page
+    client.post(f"/antifraud/trace/mappings/{cast.other_bank.pk}/", {**form, "balance": "余额"})
+    saved = StatementMapping.objects.get(organisation=cast.other_bank).mapping
+    assert saved["balance"] == "余额"
+    page = client.get(f"/antifraud/trace/mappings/{cast.other_bank.pk}/").content.decode()
+    assert 'name="balance" value="余额"' in page
     bad = client.post(f"/antifraud/trace/mappings/{cast.bank.pk}/", {**form, "time": ""})
     assert bad.status_code == 422 and "请填写该列的表头" in bad.content.decode()
     assert session_client(cast.bob).get("/antifraud/trace/mappings/").status_code == 403
+
+
+def test_the_trace_page_and_the_api_say_what_a_balance_showed_was_there_before(
+    cast: Cast,
+) -> None:
+    save_mappings(cast, balance=True)
+    report = register_report(cast)
+    rows = with_balances(card_1_rows(), "20000.00")  # CARD_1 held 20,000 before the victim paid
+    do_import_statement(
+        report,
+        organisation=cast.bank,
+        filename="card1.csv",
+        content=as_csv(rows, BALANCE_HEADER),
+        actor=cast.ivan,
+    )
+    trace = do_run_trace(report, transfer=report.transfers.all()[0], actor=cast.ivan)
+    client = session_client(cast.ivan)
+    html = client.get(f"/antifraud/trace/{trace.pk}/").content.decode()
+    section = _part(html, 'id="openings"', "</section>")
+    assert CARD_1 in section and "20,000.00" in section
+    body = client.get(f"/api/v1/antifraud/trace/traces/{trace.pk}").json()
+    assert [(o["account"], o["amount"]) for o in body["openings"]] == [(CARD_1, 20000.0)]
+    # A trace on statements without balances has no such section.
+    save_mappings(cast)
+    other = register_report(cast)
+    do_import_statement(
+        other, organisation=cast.bank, filename="c.csv", content=as_csv(card_1_rows()),
+        actor=cast.ivan,
+    )  # fmt: skip
+    plain = do_run_trace(other, transfer=other.transfers.all()[0], actor=cast.ivan)
+    assert 'id="openings"' not in client.get(f"/antifraud/trace/{plain.pk}/").content.decode()
