@@ -1,14 +1,28 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from shouwang.config.api import api
 from shouwang.config.views import home
 from shouwang.orgs.login import LoginView
 
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico on pages without a <link rel=icon>, such as an evidence
+    photo opened on its own: send them to the icon the pages name."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args: object, **kwargs: object) -> str:
+        return static("favicon.svg")
+
+
 urlpatterns = [
     path("", home, name="home"),
+    path("favicon.ico", FaviconView.as_view()),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

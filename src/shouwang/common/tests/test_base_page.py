@@ -1,3 +1,4 @@
+from django.contrib.staticfiles import finders
 from django.test import Client
 
 from shouwang.common.testing import Cast
@@ -22,3 +23,11 @@ def test_each_language_is_named_in_itself(cast: Cast) -> None:
 def test_map_zoom_buttons_are_named_in_the_page_language(cast: Cast) -> None:
     assert 'data-zoom-in="放大" data-zoom-out="缩小"' in page_as(cast.alice, "zh-hans")
     assert 'data-zoom-in="Zoom in" data-zoom-out="Zoom out"' in page_as(cast.alice, "en")
+
+
+def test_favicon_ico_leads_to_the_pages_icon(db: None) -> None:
+    # An evidence photo opened on its own has no <link rel=icon>; the browser asks here.
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")
+    assert finders.find("favicon.svg") is not None
