@@ -422,15 +422,18 @@ def statement_rate(rows: int = 200_000) -> None:
     """How fast ``read_statement`` reads a bank statement (CSV and .xlsx) into the table."""
     from openpyxl import Workbook
 
-    from shouwang.engines.tracing import ColumnMapping, read_statement
+    from shouwang.engines.tracing import ColumnMapping, balance_breaks, read_statement
 
     OUT.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(3)
-    header = ["流水号", "交易时间", "借贷标志", "交易金额", "对方账号", "对方行名", "摘要"]
+    header = ["流水号", "交易时间", "借贷标志", "交易金额", "余额", "对方账号", "对方行名", "摘要"]
+    amounts = np.round(rng.uniform(1, 5000, rows), 2)
+    # Credits on even rows, debits on odd ones: the balance runs on from 1,000,000.
+    balances = 1_000_000 + np.cumsum(np.where(np.arange(rows) % 2, -amounts, amounts))
     lines = [
         [f"S{i}", (T0 + timedelta(seconds=int(i * 13))).strftime("%Y-%m-%d %H:%M:%S"),
-         "借" if i % 2 else "贷", f"{rng.uniform(1, 5000):,.2f}", f"62{i % 9973:08d}",
-         "建设银行", "转账"]
+         "借" if i % 2 else "贷", f"{amounts[i]:,.2f}", f"{balances[i]:,.2f}",
+         f"62{i % 9973:08d}", "建设银行", "转账"]
         for i in range(rows)
     ]  # fmt: skip
     csv_path = OUT / "statement.csv"
@@ -438,13 +441,20 @@ def statement_rate(rows: int = 200_000) -> None:
     mapping = ColumnMapping(
         bank="工商银行", account_number="6222001", time="交易时间", amount="交易金额",
         direction="借贷标志", counterparty="对方账号", counterparty_bank="对方行名",
-        txn_id="流水号", channel="摘要",
+        txn_id="流水号", channel="摘要", balance="余额",
     )  # fmt: skip
-    print(f"\n== bank statements: {rows:,} rows")
+    print(f"\n== bank statements: {rows:,} rows, with a balance column")
     began = time.perf_counter()
     table = read_statement(csv_path, mapping)
     seconds = time.perf_counter() - began
     print(f"CSV:  {seconds:.2f} s, {table.num_rows / seconds:,.0f} rows/s")
+    began = time.perf_counter()
+    breaks = balance_breaks(table)
+    seconds = time.perf_counter() - began
+    print(
+        f"continuity check: {seconds:.2f} s, {table.num_rows / seconds:,.0f} rows/s "
+        f"({len(breaks)} breaks)"
+    )
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
     sheet.append(header)
