@@ -82,6 +82,7 @@ class Statement(models.Model):
         and whether it is money in (else out) that no row shows."""
         return [
             {
+                "account": b["account"],
                 "first": b["rows"][0],
                 "second": b["rows"][1],
                 "amount": abs(b["amount"]),

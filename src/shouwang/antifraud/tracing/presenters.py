@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shouwang.antifraud.tracing.models import Trace
+from shouwang.antifraud.tracing.queries import statements_of
 from shouwang.antifraud.tracing.routing import bank_desk
 from shouwang.common.masking import mask_account
 
@@ -85,6 +86,20 @@ def opening_rows(trace: Trace) -> list[dict[str, Any]]:
         }
         for o in trace.result.get("openings", [])
     ]
+
+
+def breaks_on_path(trace: Trace) -> list[dict[str, Any]]:
+    """Balance breaks in the report's statements of accounts the victim money reached: rows
+    missing there may hide where it went (money out no row shows) or overstate what is left to
+    freeze. Read from the statements as they are now, not as they were at the trace."""
+    reached = {f["to_account"] for f in trace.result.get("flows", []) if not f["cash_out"]}
+    reached.add(trace.start_account)
+    found = []
+    for statement in statements_of(trace.report):
+        for b in statement.breaks_shown:
+            if b["account"] in reached:
+                found.append({**b, "filename": statement.filename})
+    return found
 
 
 def graph(trace: Trace) -> dict[str, Any]:

@@ -9,7 +9,12 @@ from ninja import Schema
 from pydantic import Field
 
 from shouwang.antifraud.tracing.models import Statement, Trace, TraceRule
-from shouwang.antifraud.tracing.presenters import flow_rows, freeze_list, opening_rows
+from shouwang.antifraud.tracing.presenters import (
+    breaks_on_path,
+    flow_rows,
+    freeze_list,
+    opening_rows,
+)
 
 
 class BalanceBreakOut(Schema):
@@ -88,6 +93,10 @@ class FlowOut(Schema):
     cash_out: bool
 
 
+class PathGapOut(BalanceBreakOut):
+    filename: str = Field(description="the statement the break is in")
+
+
 class OpeningOut(Schema):
     account: str
     amount: float = Field(description="money of its own the balance showed beyond the rows")
@@ -117,6 +126,10 @@ class TraceOut(Schema):
     openings: list[OpeningOut] = Field(
         description="accounts whose statement balance (余额) showed money the rows did not"
     )
+    gaps: list[PathGapOut] = Field(
+        description="balance breaks in the statements of accounts the money reached, as the "
+        "statements are now: rows missing there may hide where it went"
+    )
 
     @staticmethod
     def of(trace: Trace) -> TraceOut:
@@ -145,6 +158,15 @@ class TraceOut(Schema):
             openings=[
                 OpeningOut(account=o["account"], amount=round(o["amount"], 2), time=o["time"])
                 for o in opening_rows(trace)
+            ],
+            gaps=[
+                PathGapOut(
+                    account=g["account"],
+                    rows=[g["first"], g["second"]],
+                    amount=g["amount"] if g["money_in"] else -g["amount"],
+                    filename=g["filename"],
+                )
+                for g in breaks_on_path(trace)
             ],
             cashed_out=round(sum(c["amount"] for c in trace.result.get("cash_outs", [])), 2),
             beyond_limits=round(trace.result.get("beyond_limits", 0.0), 2),

@@ -31,7 +31,13 @@ from shouwang.antifraud.tracing.forms import (
     trace_parameters,
 )
 from shouwang.antifraud.tracing.models import StatementMapping, TraceRule
-from shouwang.antifraud.tracing.presenters import flow_rows, freeze_list, graph, opening_rows
+from shouwang.antifraud.tracing.presenters import (
+    breaks_on_path,
+    flow_rows,
+    freeze_list,
+    graph,
+    opening_rows,
+)
 from shouwang.antifraud.tracing.queries import (
     access_trace,
     access_transfer,
@@ -158,6 +164,7 @@ def trace_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cash_outs": result.get("cash_outs", []),
         "beyond": result.get("beyond_limits", 0.0),
         "openings": opening_rows(trace),
+        "gaps": breaks_on_path(trace),
         "preselected": PRESELECTED,
         "can_send": actor.can(Cap.FRAUD_MANAGE),
     }

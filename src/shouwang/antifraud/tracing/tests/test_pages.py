@@ -308,4 +308,30 @@ def test_the_trace_page_and_the_api_say_what_a_balance_showed_was_there_before(
         actor=cast.ivan,
     )  # fmt: skip
     plain = do_run_trace(other, transfer=other.transfers.all()[0], actor=cast.ivan)
-    assert 'id="openings"' not in client.get(f"/antifraud/trace/{plain.pk}/").content.decode()
+    plain_html = client.get(f"/antifraud/trace/{plain.pk}/").content.decode()
+    assert 'id="openings"' not in plain_html and 'id="path-gaps"' not in plain_html
+
+
+def test_the_trace_page_and_the_api_warn_of_missing_rows_where_the_money_went(
+    cast: Cast,
+) -> None:
+    save_mappings(cast, balance=True)
+    report = register_report(cast)
+    do_import_statement(
+        report,
+        organisation=cast.bank,
+        filename="gaps.csv",
+        content=as_csv(card_1_with_gaps(), BALANCE_HEADER),
+        actor=cast.ivan,
+    )
+    trace = do_run_trace(report, transfer=report.transfers.all()[0], actor=cast.ivan)
+    client = session_client(cast.ivan)
+    html = client.get(f"/antifraud/trace/{trace.pk}/").content.decode()
+    section = _part(html, 'id="path-gaps"', "</section>")
+    assert f"{CARD_1} · gaps.csv" in section
+    assert "第 3 行与第 4 行之间余额少了 500.00 元" in section
+    body = client.get(f"/api/v1/antifraud/trace/traces/{trace.pk}").json()
+    assert [(g["account"], g["rows"], g["amount"], g["filename"]) for g in body["gaps"]] == [
+        (CARD_1, [2, 3], 1000.0, "gaps.csv"),
+        (CARD_1, [3, 4], -500.0, "gaps.csv"),
+    ]
