@@ -154,7 +154,21 @@ def read_statement(path: str | Path, mapping: ColumnMapping) -> pa.Table:
         raise StatementErrors(errors)
     if not out["txn_id"]:
         raise StatementErrors([StatementError(header_at + 1, None, "no_rows")])
+    _number_unserialled(out)
     return pa.table(out, schema=_SCHEMA)
+
+
+def _number_unserialled(out: dict[str, list[Any]]) -> None:
+    """Ids for rows without a serial number: ``bank:account:NNNNNN``, the row's place in time
+    order. The trace applies rows of the same second in id order, so the ids must follow
+    time, and many banks list the newest row first (read from the first and last rows'
+    times, as ``balance_breaks`` does)."""
+    ids, times = out["txn_id"], out["time"]
+    newest_first = times[-1] < times[0]
+    for i, value in enumerate(ids):
+        if isinstance(value, tuple):
+            place = len(ids) - i if newest_first else i + 1
+            ids[i] = f"{value[0]}:{value[1]}:{place:06d}"
 
 
 @dataclass
@@ -204,7 +218,8 @@ def _convert(record: _Record, mapping: ColumnMapping, out: dict[str, list[Any]])
     if len(record.errors) > failed or amount is None or amount == 0 or debit is None:
         return  # a zero amount moves no money: notices of interest, failed attempts
     serial = record.get(mapping.txn_id)
-    out["txn_id"].append(str(serial) if serial else f"{mapping.bank}:{own}:{record.number}")
+    # Without a serial number the id is made once every row is read (``_number_unserialled``).
+    out["txn_id"].append(str(serial) if serial else (mapping.bank, str(own)))
     out["from_account"].append(str(own) if debit else str(other))
     out["to_account"].append(str(other) if debit else str(own))
     out["amount"].append(float(abs(amount)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -79,7 +80,7 @@ def test_an_excel_statement_with_a_title_row_and_signed_amounts(tmp_path):
         ("6217999", "6222001"),
         ("6222001", "6228123"),
     ]
-    assert rows[1]["txn_id"] == "招商银行:6222001:4"
+    assert [r["txn_id"] for r in rows] == ["招商银行:6222001:000001", "招商银行:6222001:000002"]
 
 
 def test_every_bad_cell_is_reported_by_row_and_column_and_nothing_is_returned(tmp_path):
@@ -238,3 +239,28 @@ def test_the_statement_s_balance_opens_the_account_in_a_trace(tmp_path):
         ("6228123", 28800.0),
         ("6222001", 21200.0),
     ]
+
+
+def test_rows_without_serial_numbers_are_numbered_in_time_order(tmp_path):
+    # Newest first, two rows in the same second: the money came in before it went out, and
+    # the trace applies same-second rows in id order.
+    lines = [
+        "2025-03-01 09:20:00,-30000,6228123,21200",
+        "2025-03-01 09:00:00,-20000,6228999,51200",
+        "2025-03-01 09:00:00,50000,6217999,71200",
+    ]
+    table = read_statement(balance_csv(tmp_path, lines), BALANCED)
+    assert table["txn_id"].to_pylist() == [
+        "工商银行:6222001:000003",
+        "工商银行:6222001:000002",
+        "工商银行:6222001:000001",
+    ]
+    assert balance_breaks(table) == []
+    # Without the balances (which would say the account held 21,200 before), FIFO sends the
+    # victim money out in the 20,000 of the same second: it arrived first.
+    unbalanced = read_statement(balance_csv(tmp_path, lines), replace(BALANCED, balance=None))
+    result = trace(unbalanced, Start("6222001", 50000, datetime(2025, 3, 1, 9)))
+    assert {f.to_account: f.attributed for f in result.flows if f.hop == 1} == {
+        "6228999": 20000.0,
+        "6228123": 30000.0,
+    }
