@@ -159,16 +159,22 @@ def read_statement(path: str | Path, mapping: ColumnMapping) -> pa.Table:
 
 
 def _number_unserialled(out: dict[str, list[Any]]) -> None:
-    """Ids for rows without a serial number: ``bank:account:NNNNNN``, the row's place in time
-    order. The trace applies rows of the same second in id order, so the ids must follow
-    time, and many banks list the newest row first (read from the first and last rows'
-    times, as ``balance_breaks`` does)."""
+    """Ids for rows without a serial number: ``bank:account:YYYYmmddHHMMSS-NNN``, the row's
+    time and its place among the account's rows of that second, in time order.
+
+    The time keeps ids of two statements of one account apart (and the same row exported
+    twice gets the same id); the place follows time because the trace applies rows of the
+    same second in id order, and many banks list the newest row first (read from the first
+    and last rows' times, as ``balance_breaks`` does)."""
     ids, times = out["txn_id"], out["time"]
-    newest_first = times[-1] < times[0]
-    for i, value in enumerate(ids):
+    order = range(len(ids) - 1, -1, -1) if times[-1] < times[0] else range(len(ids))
+    seen: dict[tuple[str, str, datetime], int] = {}
+    for i in order:
+        value = ids[i]
         if isinstance(value, tuple):
-            place = len(ids) - i if newest_first else i + 1
-            ids[i] = f"{value[0]}:{value[1]}:{place:06d}"
+            key = (value[0], value[1], times[i])
+            seen[key] = place = seen.get(key, 0) + 1
+            ids[i] = f"{value[0]}:{value[1]}:{times[i]:%Y%m%d%H%M%S}-{place:03d}"
 
 
 @dataclass

@@ -80,7 +80,10 @@ def test_an_excel_statement_with_a_title_row_and_signed_amounts(tmp_path):
         ("6217999", "6222001"),
         ("6222001", "6228123"),
     ]
-    assert [r["txn_id"] for r in rows] == ["招商银行:6222001:000001", "招商银行:6222001:000002"]
+    assert [r["txn_id"] for r in rows] == [
+        "招商银行:6222001:20250301090000-001",
+        "招商银行:6222001:20250301090500-001",
+    ]
 
 
 def test_every_bad_cell_is_reported_by_row_and_column_and_nothing_is_returned(tmp_path):
@@ -251,9 +254,9 @@ def test_rows_without_serial_numbers_are_numbered_in_time_order(tmp_path):
     ]
     table = read_statement(balance_csv(tmp_path, lines), BALANCED)
     assert table["txn_id"].to_pylist() == [
-        "工商银行:6222001:000003",
-        "工商银行:6222001:000002",
-        "工商银行:6222001:000001",
+        "工商银行:6222001:20250301092000-001",
+        "工商银行:6222001:20250301090000-002",
+        "工商银行:6222001:20250301090000-001",
     ]
     assert balance_breaks(table) == []
     # Without the balances (which would say the account held 21,200 before), FIFO sends the
@@ -264,3 +267,16 @@ def test_rows_without_serial_numbers_are_numbered_in_time_order(tmp_path):
         "6228999": 20000.0,
         "6228123": 30000.0,
     }
+
+
+def test_two_statements_of_one_account_give_their_rows_different_ids(tmp_path):
+    # January's and February's exports both start at their row 2: no row may be lost as a
+    # duplicate of the other's, and a row exported twice keeps its id.
+    january = read_statement(balance_csv(tmp_path, OLDEST_FIRST[:2]), BALANCED)
+    february = read_statement(
+        balance_csv(tmp_path, ["2025-04-01 09:00:00,-1000,6228123,20200"]), BALANCED
+    )
+    ids = january["txn_id"].to_pylist() + february["txn_id"].to_pylist()
+    assert len(set(ids)) == 3
+    again = read_statement(balance_csv(tmp_path, OLDEST_FIRST[:2]), BALANCED)
+    assert again["txn_id"].to_pylist() == january["txn_id"].to_pylist()
