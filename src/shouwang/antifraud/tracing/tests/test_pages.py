@@ -328,7 +328,7 @@ def test_the_trace_page_and_the_api_warn_of_missing_rows_where_the_money_went(
     client = session_client(cast.ivan)
     html = client.get(f"/antifraud/trace/{trace.pk}/").content.decode()
     section = _part(html, 'id="path-gaps"', "</section>")
-    assert f"{CARD_1} · gaps.csv" in section
+    assert f"{CARD_1} · gaps.csv · " in section
     assert "第 3 行与第 4 行之间余额少了 500.00 元" in section
     body = client.get(f"/api/v1/antifraud/trace/traces/{trace.pk}").json()
     assert [(g["account"], g["rows"], g["amount"], g["filename"]) for g in body["gaps"]] == [
