@@ -126,6 +126,10 @@ def do_save_mapping(
         raise ValidationError({exc.field: explain_mapping_error(exc)}) from None
     if not 1 <= mapping.header_row <= 50:
         raise ValidationError({"header_row": _("表头行应在 1 至 50 之间。")})
+    if mapping.credit_amount and mapping.direction:
+        raise ValidationError({"direction": _("收支分两列时不需要收支方向列。")})
+    if mapping.credit_amount and mapping.credit_amount == mapping.amount:
+        raise ValidationError({"credit_amount": _("收入金额列应与支出列不同。")})
     saved, created = StatementMapping.objects.update_or_create(
         organisation=organisation,
         defaults={"mapping": mapping.to_dict(), "updated_at": timezone.now(), "updated_by": actor},

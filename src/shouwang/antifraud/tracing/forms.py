@@ -14,14 +14,15 @@ from shouwang.antifraud.tracing.actions import MatchParameters
 
 # The layout fields the mapping form edits, in the order it shows them. Column values are the
 # header texts of the bank's statement.
-COLUMN_FIELDS = ("time", "account", "direction", "amount", "balance", "counterparty",
-                 "counterparty_bank", "channel", "txn_id")  # fmt: skip
+COLUMN_FIELDS = ("time", "account", "direction", "amount", "credit_amount", "balance",
+                 "counterparty", "counterparty_bank", "channel", "txn_id")  # fmt: skip
 REQUIRED_COLUMNS = ("time", "amount", "counterparty")
 COLUMN_LABELS = {
     "time": gettext_lazy("交易时间列"),
     "account": gettext_lazy("本方账号列"),
     "direction": gettext_lazy("收支方向列"),
-    "amount": gettext_lazy("金额列"),
+    "amount": gettext_lazy("金额列(收支分两列时为支出列)"),
+    "credit_amount": gettext_lazy("收入金额列(收支分两列时)"),
     "balance": gettext_lazy("余额列"),
     "counterparty": gettext_lazy("对方账号列"),
     "counterparty_bank": gettext_lazy("对方开户行列"),

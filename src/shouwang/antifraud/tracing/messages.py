@@ -15,6 +15,7 @@ def problem_text(problem: str) -> str:
         "bad_time": _("时间无法识别"),
         "bad_amount": _("金额无法识别"),
         "bad_direction": _("收支方向无法识别"),
+        "both_amounts": _("同一行的收入和支出两列都有金额"),
         "no_rows": _("没有交易行"),
         "unreadable": _("文件无法读取"),
     }

@@ -38,6 +38,9 @@ class ColumnMapping:
     (``debit_values`` / ``credit_values``) or, without one, from the sign of the amount
     (negative is money out when ``negative_is_debit``). ``channel_values`` maps the bank's
     wording (e.g. ``ATM取款``) to the engine's channels (``atm``, ``merchant``, ``crypto``).
+    Some banks put money out and money in in two columns (借方发生额 / 贷方发生额, 支出 / 收入):
+    then ``amount`` names the money-out column and ``credit_amount`` the money-in one, and a row
+    has a value in one of them (the direction column and the sign are not read).
     ``balance`` names the column of the account's balance after each row (余额), when the bank
     gives one: it tells the trace what the account held before the victim's money arrived,
     and ``balance_breaks`` where rows are missing.
@@ -59,6 +62,7 @@ class ColumnMapping:
     channel_values: dict[str, str] = field(default_factory=dict)
     counterparty_bank: str | None = None
     balance: str | None = None
+    credit_amount: str | None = None
     header_row: int = 1
 
     def to_dict(self) -> dict[str, Any]:
@@ -97,7 +101,8 @@ class MappingError(TracingError):
 @dataclass(frozen=True)
 class StatementError:
     """One problem: ``problem`` is ``missing_column``, ``missing_value``, ``bad_time``,
-    ``bad_amount``, ``bad_direction``, ``no_rows`` or ``unreadable``."""
+    ``bad_amount``, ``bad_direction``, ``both_amounts`` (money out and money in on one row, in
+    a two-column layout), ``no_rows`` or ``unreadable``."""
 
     row: int
     column: str | None
@@ -136,6 +141,7 @@ def read_statement(path: str | Path, mapping: ColumnMapping) -> pa.Table:
     wanted = [
         mapping.time, mapping.amount, mapping.counterparty, mapping.account, mapping.direction,
         mapping.txn_id, mapping.channel, mapping.counterparty_bank, mapping.balance,
+        mapping.credit_amount,
     ]  # fmt: skip
     missing = [c for c in wanted if c is not None and c not in header]
     if missing:
@@ -205,10 +211,13 @@ def _convert(record: _Record, mapping: ColumnMapping, out: dict[str, list[Any]])
     when = _time(record.get(mapping.time), mapping.date_format)
     if when is None:
         record.fail(mapping.time, "bad_time", record.get(mapping.time))
-    amount = _amount(record.get(mapping.amount))
-    if amount is None:
-        record.fail(mapping.amount, "bad_amount", record.get(mapping.amount))
-    debit = _is_debit(record, mapping, amount)
+    if mapping.credit_amount is None:
+        amount = _amount(record.get(mapping.amount))
+        if amount is None:
+            record.fail(mapping.amount, "bad_amount", record.get(mapping.amount))
+        debit = _is_debit(record, mapping, amount)
+    else:
+        amount, debit = _two_columns(record, mapping.amount, mapping.credit_amount)
     raw_channel = record.get(mapping.channel)
     channel = mapping.channel_values.get(str(raw_channel), raw_channel) if raw_channel else None
     channel = str(channel).lower() if channel is not None else None
@@ -281,6 +290,25 @@ def balance_breaks(table: pa.Table) -> list[BalanceBreak]:
             if abs(gap) > _CENT:
                 breaks.append(BalanceBreak(account, (upper[0], lower[0]), round(gap, 2)))
     return sorted(breaks, key=lambda b: b.rows)
+
+
+def _two_columns(record: _Record, out_column: str, in_column: str) -> tuple[Decimal | None, bool]:
+    """The amount and direction of a row whose bank writes money out and money in in two
+    columns: an empty cell or a zero is no money that way; a row may not have both."""
+    amounts = []
+    for column in (out_column, in_column):
+        raw = record.get(column)
+        value = _amount(raw) if raw is not None else Decimal(0)
+        if value is None:
+            record.fail(column, "bad_amount", raw)
+        amounts.append(value)
+    money_out, money_in = amounts
+    if money_out is None or money_in is None:
+        return None, True
+    if money_out and money_in:
+        record.fail(in_column, "both_amounts", f"{money_out} / {money_in}")
+        return None, True
+    return (money_out or money_in), bool(money_out)
 
 
 def _is_debit(record: _Record, mapping: ColumnMapping, amount: Decimal | None) -> bool | None:

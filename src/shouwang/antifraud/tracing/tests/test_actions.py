@@ -372,3 +372,34 @@ def test_freezes_refuse_accounts_off_the_list_or_already_sent(cast, imported):
     with pytest.raises(NotPermitted):
         do_send_trace_freezes(trace, accounts=[MULE_2], actor=cast.charlie)
     assert PartnerRequest.objects.count() == count
+
+
+def test_a_bank_that_writes_money_out_and_in_in_two_columns(cast):
+    layout = {k: v for k, v in MAPPING.items() if k not in {"direction", "amount"}}
+    layout |= {"amount": "支出", "credit_amount": "收入"}
+    do_save_mapping(cast.bank, layout, actor=cast.ivan)
+    report = register_report(cast)
+    header = ["交易时间", "本方账号", "支出", "收入", "对方账号", "对方行", "摘要", "流水号"]
+    rows = [
+        [time, account, "" if way == "收" else amount, amount if way == "收" else "", *rest]
+        for time, account, way, amount, *rest in card_1_rows()
+    ]
+    do_import_statement(
+        report, organisation=cast.bank, filename="two.csv", content=as_csv(rows, header),
+        actor=cast.ivan,
+    )  # fmt: skip
+    moved = Transaction.objects.filter(report=report).order_by("time")
+    assert [(t.from_account, t.to_account, t.amount) for t in moved] == [
+        ("6222000011112222", CARD_1, Decimal("30000.00")),
+        (CARD_1, MULE_1, Decimal("20000.00")),
+        (CARD_1, MULE_2, Decimal("9000.00")),
+    ]
+    rows[1][3] = "5.00"  # money out and money in on one row
+    with pytest.raises(ValidationError) as info:
+        do_import_statement(
+            report, organisation=cast.bank, filename="both.csv", content=as_csv(rows, header),
+            actor=cast.ivan,
+        )  # fmt: skip
+    assert info.value.message_dict["file"] == [
+        "第 3 行，“收入”列：同一行的收入和支出两列都有金额（20000.00 / 5.00）"
+    ]

@@ -275,6 +275,19 @@ def test_centre_edits_a_banks_layout(cast: Cast) -> None:
     assert saved["balance"] == "余额"
     page = client.get(f"/antifraud/trace/mappings/{cast.other_bank.pk}/").content.decode()
     assert 'name="balance" value="余额"' in page
+    # A bank that writes money out and money in in two columns.
+    two = {**form, "amount": "支出金额", "credit_amount": "存入金额", "direction": ""}
+    client.post(f"/antifraud/trace/mappings/{cast.other_bank.pk}/", two)
+    saved = StatementMapping.objects.get(organisation=cast.other_bank).mapping
+    assert (saved["amount"], saved["credit_amount"]) == ("支出金额", "存入金额")
+    assert saved["direction"] is None
+    both = client.post(
+        f"/antifraud/trace/mappings/{cast.other_bank.pk}/", {**two, "direction": "收支"}
+    )
+    assert both.status_code == 422 and "收支分两列时不需要收支方向列" in both.content.decode()
+    same = {**two, "credit_amount": "支出金额"}
+    bad_same = client.post(f"/antifraud/trace/mappings/{cast.other_bank.pk}/", same)
+    assert bad_same.status_code == 422 and "收入金额列应与支出列不同" in bad_same.content.decode()
     bad = client.post(f"/antifraud/trace/mappings/{cast.bank.pk}/", {**form, "time": ""})
     assert bad.status_code == 422 and "请填写该列的表头" in bad.content.decode()
     assert session_client(cast.bob).get("/antifraud/trace/mappings/").status_code == 403

@@ -280,3 +280,44 @@ def test_two_statements_of_one_account_give_their_rows_different_ids(tmp_path):
     assert len(set(ids)) == 3
     again = read_statement(balance_csv(tmp_path, OLDEST_FIRST[:2]), BALANCED)
     assert again["txn_id"].to_pylist() == january["txn_id"].to_pylist()
+
+
+TWO_COLUMNS = ColumnMapping(
+    bank="建设银行", account_number="6217001", time="交易日期", amount="支出金额",
+    credit_amount="存入金额", counterparty="对方账号", balance="账户余额",
+)  # fmt: skip
+
+
+def two_column_csv(tmp_path: Path, lines: list[str]) -> Path:
+    path = tmp_path / "two.csv"
+    path.write_text("\n".join(["交易日期,支出金额,存入金额,账户余额,对方账号", *lines]))
+    return path
+
+
+def test_money_out_and_money_in_in_two_columns(tmp_path):
+    lines = [
+        "2025-03-01 09:00:00,,50000.00,50300.00,6217999",
+        "2025-03-01 09:20:00,30000.00,,20300.00,6228123",
+        "2025-03-01 09:30:00,0.00,0.00,20300.00,6228123",  # a notice: no money moves
+        '2025-03-01 09:40:00,"1,000.00",0,19300.00,6228123',
+    ]
+    table = read_statement(two_column_csv(tmp_path, lines), TWO_COLUMNS)
+    assert [(r["from_account"], r["to_account"], r["amount"]) for r in table.to_pylist()] == [
+        ("6217999", "6217001", 50000.0),
+        ("6217001", "6228123", 30000.0),
+        ("6217001", "6228123", 1000.0),
+    ]
+    assert balance_breaks(table) == []
+
+
+def test_a_row_with_both_amounts_or_a_bad_one_is_reported_by_row_and_column(tmp_path):
+    lines = [
+        "2025-03-01 09:00:00,100.00,50000.00,50300.00,6217999",
+        "2025-03-01 09:20:00,三十,,20300.00,6228123",
+    ]
+    with pytest.raises(StatementErrors) as caught:
+        read_statement(two_column_csv(tmp_path, lines), TWO_COLUMNS)
+    assert [(e.row, e.column, e.problem, e.value) for e in caught.value.errors] == [
+        (2, "存入金额", "both_amounts", "100.00 / 50000.00"),
+        (3, "支出金额", "bad_amount", "三十"),
+    ]
