@@ -96,7 +96,7 @@ def attribute(
 
     for row in rows:
         while next_placed < len(placed) and placed[next_placed].time <= row.time:
-            _place(state, placed[next_placed])
+            _place(state, placed[next_placed], next_placed)
             next_placed += 1
         sender = state.get(row.frm)
         if sender and row.time < since[row.frm] and sender.hop < 0:
@@ -143,8 +143,8 @@ def attribute(
             got = outside.setdefault(row.to, (0.0, hop, row.time))
             outside[row.to] = (got[0] + victim, min(got[1], hop), got[2])
 
-    for seed in placed[next_placed:]:
-        _place(state, seed)
+    for i in range(next_placed, len(placed)):
+        _place(state, placed[i], i)
     for account, acct in state.items():
         amount = acct.holds()
         if amount > EPS:
@@ -169,8 +169,9 @@ def _open(
         unseen[name] = (amount, time)
 
 
-def _place(state: dict[str, Account], seed: Seed) -> None:
-    """Victim money that arrives without a table row: under match a payment in of its own."""
-    payment = Row(seed.time, ("placed", seed.account, seed.time), "", seed.account, seed.amount,
-                  None, None)  # fmt: skip
+def _place(state: dict[str, Account], seed: Seed, number: int) -> None:
+    """Victim money that arrives without a table row: under match a payment in of its own
+    (``number`` keeps two starts of the same account and time apart)."""
+    payment = Row(seed.time, ("placed", seed.account, seed.time, number), "", seed.account,
+                  seed.amount, None, None)  # fmt: skip
     state[seed.account].credit(seed.amount, seed.amount, 0, payment)

@@ -141,3 +141,14 @@ def test_it_rejects_limits_out_of_range(limits, name):
     with pytest.raises(ParameterError) as caught:
         trace(MULE, Start("M", 1000, at(0)), rule="match", match=limits)
     assert caught.value.name == name
+
+
+def test_two_starts_at_one_account_and_time_stay_two_payments_in():
+    # Two victims paid A 1 each at the same instant, neither payment in the table; A then
+    # takes 1 out at an ATM. The two placed payments once shared an id and were pooled as one,
+    # and the cash-out carried 2.
+    rows = table(("A", "B", 1, 0, "atm"))
+    starts = [Start("A", 1, at(0)), Start("A", 1, at(0))]
+    result = trace(rows, starts, rule="match", window=timedelta(hours=1), min_amount=0.0)
+    assert [c.amount for c in result.cash_outs] == [pytest.approx(1)]
+    assert [(h.account, h.amount) for h in result.holdings] == [("A", pytest.approx(1))]
