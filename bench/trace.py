@@ -371,7 +371,7 @@ def amlsim_report() -> None:
     print(header)
     for name, where in (("laundering only", "alertid > 0"), ("whole file", "true")):
         book = ledger(edges, where)
-        for rule in ("haircut", "fifo", "poison", "match"):
+        for rule in ("haircut", "fifo", "lowest", "poison", "match"):
             amlsim_row(f"{name}, {rule}", book, starts, rule, MATCH)
         if where == "true":
             amounts_only = replace(MATCH, counterparties=False)

@@ -19,6 +19,9 @@ class TraceRule(models.TextChoices):
     # Follows the payments out that add up to the payments in (a fee less at most), as an
     # analyst reads a statement: on AMLSim's whole file every cash-out within 1 % of the truth.
     MATCH = "match", _("金额匹配")
+    # Spends the account's own money first (lowest intermediate balance): what stays frozen
+    # is the most the victim can claim there, and it needs the statements' balances to mean it.
+    LOWEST = "lowest", _("最低余额法")
 
 
 class StatementMapping(models.Model):

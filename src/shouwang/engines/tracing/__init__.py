@@ -3,8 +3,8 @@
 ``trace(transactions, starts, rule="fifo", max_hops=6, window=timedelta(hours=72))`` follows
 victim money forward in time through a transactions table and returns the flows, the accounts
 that hold the money (the freeze list) and the cash-outs. Rules: ``fifo``, ``haircut``,
-``poison`` and ``match`` (amount matching, limits in ``MatchLimits``). ``Ledger`` keeps a
-table loaded in DuckDB for many traces; ``read_statement`` turns a bank statement (银行流水)
+``lowest``, ``poison`` and ``match`` (amount matching, limits in ``MatchLimits``). ``Ledger``
+keeps a table loaded in DuckDB for many traces; ``read_statement`` turns a bank statement (银行流水)
 into rows of the transactions table, and ``balance_breaks`` finds where its balances show rows
 missing. See docs/tracing.md.
 """

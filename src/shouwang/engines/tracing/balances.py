@@ -6,6 +6,9 @@
   carries the account's current share.
 * poison marks the account once victim money arrives; every later outgoing payment is victim
   money in full.
+* lowest (lowest intermediate balance, 最低余额法) keeps the balance and the victim money in
+  it, and spends the account's own money first: victim money leaves only when the balance
+  falls below it, and money that comes in later does not replenish it.
 
 An outgoing payment larger than what the account has received is topped up with money of
 unknown, clean origin: the lowest balance consistent with the data. Where a statement gives
@@ -43,7 +46,7 @@ class Balance:
             self._credit_fifo(amount, victim, hop)
             return
         self.balance += amount
-        if self.rule == "haircut":
+        if self.rule in ("haircut", "lowest"):
             self.victim += victim
         elif victim > 0:
             self.tainted = True
@@ -61,6 +64,14 @@ class Balance:
             if self.victim < EPS:
                 self.victim = 0.0
             return out, self.hop
+        if self.rule == "lowest":
+            balance = max(self.balance, amount)
+            out = min(max(amount - (balance - self.victim), 0.0), self.victim)
+            self.victim -= out
+            self.balance = balance - amount
+            if self.victim < EPS:
+                self.victim = 0.0
+            return out, self.hop
         self.balance = max(self.balance - amount, 0.0)
         return (amount if self.tainted else 0.0), self.hop
 
@@ -73,7 +84,7 @@ class Balance:
     def holds(self) -> float:
         if self.rule == "fifo":
             return sum(lot[0] * lot[1] for lot in self.lots)
-        if self.rule == "haircut":
+        if self.rule in ("haircut", "lowest"):
             return self.victim
         return self.balance if self.tainted else 0.0
 

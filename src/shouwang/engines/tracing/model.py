@@ -12,8 +12,8 @@ from typing import Any, Literal
 
 import pyarrow as pa  # type: ignore[import-untyped]
 
-Rule = Literal["fifo", "haircut", "poison", "match"]
-RULES: tuple[Rule, ...] = ("fifo", "haircut", "poison", "match")
+Rule = Literal["fifo", "haircut", "poison", "match", "lowest"]
+RULES: tuple[Rule, ...] = ("fifo", "haircut", "poison", "match", "lowest")
 
 Backend = Literal["duckdb", "spark"]
 
@@ -145,9 +145,9 @@ class TraceStats:
 class TraceResult:
     """Flows, the freeze list (``holdings``, largest first) and cash-outs of one trace.
 
-    Under FIFO, haircut and match the victim money is conserved: the starts' total equals held
-    plus cashed out plus ``beyond_limits`` (money that left accounts at the hop limit, not
-    followed).
+    Under FIFO, haircut, match and lowest the victim money is conserved: the starts' total
+    equals held plus cashed out plus ``beyond_limits`` (money that left accounts at the hop
+    limit, not followed).
     Under poison every amount is the whole transaction, so nothing is conserved.
     """
 

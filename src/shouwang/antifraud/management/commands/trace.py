@@ -1,7 +1,7 @@
 """The freeze list of one victim payment, as CSV on standard output.
 
 `shouwang trace --transactions FILE --from ACCOUNT --amount X --time T
-[--rule fifo|haircut|poison|match] [--hops N] [--window 72h]
+[--rule fifo|haircut|poison|match|lowest] [--hops N] [--window 72h]
 [--match-within 72h] [--match-fee 3] [--match-skips 2]`
 """
 

@@ -403,3 +403,15 @@ def test_a_bank_that_writes_money_out_and_in_in_two_columns(cast):
     assert info.value.message_dict["file"] == [
         "第 3 行，“收入”列：同一行的收入和支出两列都有金额（20000.00 / 5.00）"
     ]
+
+
+def test_the_lowest_balance_rule_keeps_the_victims_money_where_the_balance_allows(cast):
+    # CARD_1 held 20,000 before the victim's 30,000: it can pay 20,000 out of its own money,
+    # and only the 9,000 after that is the victim's.
+    save_mappings(cast, balance=True)
+    report = register_report(cast)
+    import_csv(cast, report, "card1.csv", with_balances(card_1_rows(), "20000.00"))
+    trace = run(cast, report, rule="lowest")
+    assert trace.rule == "lowest" and trace.get_rule_display() == "最低余额法"
+    held = {h["account"]: h["amount"] for h in trace.result["holdings"]}
+    assert held == pytest.approx({CARD_1: 21000.0, MULE_2: 9000.0})

@@ -1,4 +1,4 @@
-"""Properties that hold on any table: conservation, time order, poison covers FIFO and match."""
+"""Properties that hold on any table: conservation, time order, poison covers the other rules."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shouwang.engines.tracing import MatchLimits, Start, TraceResult, trace
+from shouwang.engines.tracing import RULES, MatchLimits, Start, TraceResult, trace
 from shouwang.engines.tracing.tests.tables import at
 
 ACCOUNTS = ["A", "B", "C", "D", "E", "F"]
@@ -32,6 +32,7 @@ starts = st.lists(
     max_size=2,
 )
 hops = st.integers(1, 4)
+conserving = st.sampled_from([r for r in RULES if r != "poison"])  # rules that conserve money
 lookbacks = st.sampled_from([0, 10])  # minutes of history read before the money arrives
 # a 50% fee lets many sums match, so that pools, fees and the FIFO fallback all get exercised
 match_limits = st.builds(
@@ -93,14 +94,14 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 
 
 @SETTINGS
-@given(rows, starts, hops, st.sampled_from(["fifo", "haircut", "match"]), lookbacks, match_limits)
+@given(rows, starts, hops, conserving, lookbacks, match_limits)
 def test_victim_money_is_conserved(drawn, drawn_starts, max_hops, rule, lookback, limits):
     result = run(drawn, drawn_starts, rule, max_hops, lookback, limits)
     assert_conserved(result, drawn_starts)
 
 
 @SETTINGS
-@given(rows, starts, hops, st.sampled_from(["fifo", "haircut", "poison", "match"]), match_limits)
+@given(rows, starts, hops, st.sampled_from(RULES), match_limits)
 def test_no_hop_goes_back_in_time(drawn, drawn_starts, max_hops, rule, limits):
     result = run(drawn, drawn_starts, rule, max_hops, match=limits)
     arrivals: dict[str, list[tuple[Any, int]]] = {}
@@ -119,12 +120,14 @@ def test_no_hop_goes_back_in_time(drawn, drawn_starts, max_hops, rule, limits):
 
 
 @SETTINGS
-@given(rows, starts, hops, lookbacks)
-def test_poison_reaches_every_account_fifo_reaches(drawn, drawn_starts, max_hops, lookback):
-    fifo = run(drawn, drawn_starts, "fifo", max_hops, lookback)
+@given(rows, starts, hops, lookbacks, st.sampled_from(["fifo", "haircut", "lowest"]))
+def test_poison_reaches_every_account_a_balance_rule_reaches(
+    drawn, drawn_starts, max_hops, lookback, rule
+):
+    other = run(drawn, drawn_starts, rule, max_hops, lookback)
     poison = run(drawn, drawn_starts, "poison", max_hops, lookback)
-    assert fifo.accounts() <= poison.accounts()
-    assert {f.txn_id for f in fifo.flows} <= {f.txn_id for f in poison.flows}
+    assert other.accounts() <= poison.accounts()
+    assert {f.txn_id for f in other.flows} <= {f.txn_id for f in poison.flows}
 
 
 @SETTINGS
@@ -160,7 +163,7 @@ def with_balances(drawn: Any, openings: dict[str, int], shown: list[bool]) -> An
     rows,
     starts,
     hops,
-    st.sampled_from(["fifo", "haircut", "match"]),
+    conserving,
     st.dictionaries(st.sampled_from(ACCOUNTS), st.integers(0, 5000)),
     st.lists(st.booleans(), min_size=1, max_size=5),
     match_limits,

@@ -40,6 +40,34 @@ def test_haircut_splits_in_proportion_to_the_balance():
     assert held(result, "B") == pytest.approx(500)
 
 
+# The victim pays 1,000 into M; M pays 800 to A, receives 1,000 of other money, pays 1,000 to B.
+DRAWN_DOWN = table(
+    ("V", "M", 1000, 0),
+    ("M", "A", 800, 2),
+    ("X", "M", 1000, 3),
+    ("M", "B", 1000, 5),
+)
+
+
+@pytest.mark.parametrize(
+    ("rule", "a", "b", "m"),
+    [
+        # the victim money goes first: 800 to A, the other 200 with B's 1,000
+        ("fifo", 800, 200, 0),
+        # every payment carries the account's share: 200 of 1,200 when B is paid
+        ("haircut", 800, 1000 * 200 / 1200, 200 - 1000 * 200 / 1200),
+        # the account's own money goes first; the balance fell to 200 when A was paid, and the
+        # 1,000 that came in later is not the victim's: 200 stay in M
+        ("lowest", 800, 0, 200),
+    ],
+)
+def test_the_balance_rules_on_an_account_drawn_down_and_refilled(rule, a, b, m):
+    result = trace(DRAWN_DOWN, Start("M", 1000, at(0)), rule=rule, lookback=timedelta(hours=1))
+    assert held(result, "A") == pytest.approx(a)
+    assert held(result, "B") == pytest.approx(b)
+    assert held(result, "M") == pytest.approx(m)
+
+
 def test_poison_marks_every_later_transaction_in_full():
     result = trace(MIXED, Start("M", 1000, at(0)), rule="poison", lookback=timedelta(hours=1))
     assert {f.to_account: f.attributed for f in result.flows if f.hop == 1} == {
