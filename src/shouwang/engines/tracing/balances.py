@@ -55,18 +55,13 @@ class Balance:
         """Victim money that leaves with an outgoing ``amount``, and the hop it arrived at."""
         if self.rule == "fifo":
             return self._debit_fifo(amount)
-        if self.rule == "haircut":
+        if self.rule in ("haircut", "lowest"):
             balance = max(self.balance, amount)
-            out = amount * self.victim / balance if balance > 0 else 0.0
+            if self.rule == "haircut":  # the account's share of victim money
+                out = amount * self.victim / balance if balance > 0 else 0.0
+            else:  # the account's own money first
+                out = max(amount - (balance - self.victim), 0.0)
             out = min(out, self.victim)
-            self.victim -= out
-            self.balance = balance - amount
-            if self.victim < EPS:
-                self.victim = 0.0
-            return out, self.hop
-        if self.rule == "lowest":
-            balance = max(self.balance, amount)
-            out = min(max(amount - (balance - self.victim), 0.0), self.victim)
             self.victim -= out
             self.balance = balance - amount
             if self.victim < EPS:
