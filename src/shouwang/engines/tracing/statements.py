@@ -164,16 +164,21 @@ def read_statement(path: str | Path, mapping: ColumnMapping) -> pa.Table:
     return pa.table(out, schema=_SCHEMA)
 
 
+def _newest_first(first: datetime, last: datetime) -> bool:
+    """Whether a statement lists its newest row first, read from its first and last rows'
+    times (banks do both)."""
+    return last < first
+
+
 def _number_unserialled(out: dict[str, list[Any]]) -> None:
     """Ids for rows without a serial number: ``bank:account:YYYYmmddHHMMSS-NNN``, the row's
     time and its place among the account's rows of that second, in time order.
 
     The time keeps ids of two statements of one account apart (and the same row exported
     twice gets the same id); the place follows time because the trace applies rows of the
-    same second in id order, and many banks list the newest row first (read from the first
-    and last rows' times, as ``balance_breaks`` does)."""
+    same second in id order, and many banks list the newest row first."""
     ids, times = out["txn_id"], out["time"]
-    order = range(len(ids) - 1, -1, -1) if times[-1] < times[0] else range(len(ids))
+    order = range(len(ids) - 1, -1, -1) if _newest_first(times[0], times[-1]) else range(len(ids))
     seen: dict[tuple[str, str, datetime], int] = {}
     for i in order:
         value = ids[i]
@@ -268,9 +273,8 @@ def balance_breaks(table: pa.Table) -> list[BalanceBreak]:
     """Where a statement read by ``read_statement`` is not continuous: each row's balance should
     be the previous row's plus its own amount in, less its amount out.
 
-    Banks list rows oldest first or newest first: the order is read from the times of the
-    first and last rows. Rows without a balance are skipped; a break is counted between the
-    rows that have one."""
+    Banks list rows oldest first or newest first (``_newest_first``). Rows without a balance
+    are skipped; a break is counted between the rows that have one."""
     by_account: dict[str, list[tuple[int, float, float, datetime]]] = {}
     for r in table.select(["from_account", "to_account", "amount", "time", "from_balance",
                            "to_balance", "row"]).to_pylist():  # fmt: skip
@@ -282,7 +286,7 @@ def balance_breaks(table: pa.Table) -> list[BalanceBreak]:
             by_account.setdefault(r["to_account"], []).append(entry)
     breaks = []
     for account, entries in by_account.items():
-        newest_first = entries[-1][3] < entries[0][3]
+        newest_first = _newest_first(entries[0][3], entries[-1][3])
         for upper, lower in pairwise(entries):
             # ``later`` is the row that moved the balance from the other one's.
             earlier, later = (lower, upper) if newest_first else (upper, lower)
