@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -159,7 +159,12 @@ def _read(filename: str, content: bytes, mapping: ColumnMapping) -> Any:
             raise ValidationError({"file": messages}) from None
 
 
+@overload
+def _cents(value: float) -> Decimal: ...
+@overload
+def _cents(value: float | None) -> Decimal | None: ...
 def _cents(value: float | None) -> Decimal | None:
+    """A statement's amount or balance to the fen, as the table keeps money."""
     return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
@@ -218,7 +223,7 @@ def do_import_statement(
                 txn_id=row["txn_id"][:100],
                 from_account=row["from_account"][:64],
                 to_account=row["to_account"][:64],
-                amount=Decimal(str(row["amount"])).quantize(Decimal("0.01")),
+                amount=_cents(row["amount"]),
                 time=timezone.make_aware(row["time"]),
                 channel=(row["channel"] or "")[:32],
                 bank=(row["bank"] or "")[:100],

@@ -81,18 +81,19 @@ class Statement(models.Model):
 
     @property
     def breaks_shown(self) -> list[dict[str, Any]]:
-        """The balance breaks as the page words them: the two rows, the amount without its sign
-        and whether it is money in (else out) that no row shows."""
-        return [
-            {
-                "account": b["account"],
-                "first": b["rows"][0],
-                "second": b["rows"][1],
-                "amount": abs(b["amount"]),
-                "money_in": b["amount"] > 0,
-            }
-            for b in self.balance_breaks
-        ]
+        return [break_shown(b) for b in self.balance_breaks]
+
+
+def break_shown(saved: dict[str, Any]) -> dict[str, Any]:
+    """A saved balance break as the pages word it: the two rows, the amount without its sign
+    and whether it is money in (else out) that no row shows."""
+    return {
+        "account": saved["account"],
+        "first": saved["rows"][0],
+        "second": saved["rows"][1],
+        "amount": abs(saved["amount"]),
+        "money_in": saved["amount"] > 0,
+    }
 
 
 class Transaction(models.Model):

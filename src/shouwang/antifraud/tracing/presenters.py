@@ -91,15 +91,16 @@ def opening_rows(trace: Trace) -> list[dict[str, Any]]:
 def breaks_on_path(trace: Trace) -> list[dict[str, Any]]:
     """Balance breaks in the report's statements of accounts the victim money reached: rows
     missing there may hide where it went (money out no row shows) or overstate what is left to
-    freeze. Read from the statements as they are now, not as they were at the trace."""
+    freeze. Each as saved (account, rows, signed amount) with its statement's filename, read
+    from the statements as they are now, not as they were at the trace."""
     reached = {f["to_account"] for f in trace.result.get("flows", []) if not f["cash_out"]}
     reached.add(trace.start_account)
-    found = []
-    for statement in statements_of(trace.report):
-        for b in statement.breaks_shown:
-            if b["account"] in reached:
-                found.append({**b, "filename": statement.filename})
-    return found
+    return [
+        {**b, "filename": statement.filename}
+        for statement in statements_of(trace.report)
+        for b in statement.balance_breaks
+        if b["account"] in reached
+    ]
 
 
 def graph(trace: Trace) -> dict[str, Any]:

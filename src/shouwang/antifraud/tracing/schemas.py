@@ -159,15 +159,7 @@ class TraceOut(Schema):
                 OpeningOut(account=o["account"], amount=round(o["amount"], 2), time=o["time"])
                 for o in opening_rows(trace)
             ],
-            gaps=[
-                PathGapOut(
-                    account=g["account"],
-                    rows=[g["first"], g["second"]],
-                    amount=g["amount"] if g["money_in"] else -g["amount"],
-                    filename=g["filename"],
-                )
-                for g in breaks_on_path(trace)
-            ],
+            gaps=[PathGapOut(**g) for g in breaks_on_path(trace)],
             cashed_out=round(sum(c["amount"] for c in trace.result.get("cash_outs", [])), 2),
             beyond_limits=round(trace.result.get("beyond_limits", 0.0), 2),
         )

@@ -30,7 +30,7 @@ from shouwang.antifraud.tracing.forms import (
     mapping_from_form,
     trace_parameters,
 )
-from shouwang.antifraud.tracing.models import StatementMapping, TraceRule
+from shouwang.antifraud.tracing.models import StatementMapping, TraceRule, break_shown
 from shouwang.antifraud.tracing.presenters import (
     breaks_on_path,
     flow_rows,
@@ -164,7 +164,7 @@ def trace_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cash_outs": result.get("cash_outs", []),
         "beyond": result.get("beyond_limits", 0.0),
         "openings": opening_rows(trace),
-        "gaps": breaks_on_path(trace),
+        "gaps": [{**break_shown(g), "filename": g["filename"]} for g in breaks_on_path(trace)],
         "preselected": PRESELECTED,
         "can_send": actor.can(Cap.FRAUD_MANAGE),
     }
