@@ -28,6 +28,10 @@ _COLUMNS = (
 
 
 _ACCOUNTS_PER_QUERY = 1000
+# Spark's CAST turns a value it cannot read into NULL, so types are checked before any cast,
+# as DuckDB checks them: a balance column of text would otherwise vanish without a word.
+_NUMERIC = {"byte", "short", "integer", "long", "float", "double", "decimal"}
+_TIMES = {"timestamp", "timestamp_ntz", "date"}
 
 
 def local_session() -> Any:
@@ -83,6 +87,7 @@ class SparkSelector:
         for column in REQUIRED_COLUMNS:
             if column not in names:
                 raise TransactionsError("missing_column", column, ", ".join(sorted(names)))
+        _check_types(names)
         for column in OPTIONAL_COLUMNS:
             if column not in names:
                 frame = frame.selectExpr("*", f"CAST(NULL AS STRING) AS {column}")
@@ -126,6 +131,17 @@ class SparkSelector:
                   AND (from_account IN ({within}) OR to_account IN ({within}))"""  # noqa: S608
             ).collect()
         return [_row(r) for r in rows]
+
+
+def _check_types(names: dict[str, str]) -> None:
+    if names["amount"] not in _NUMERIC:
+        raise TransactionsError("bad_type", "amount", names["amount"])
+    if names["time"] not in _TIMES:
+        raise TransactionsError("bad_type", "time", names["time"])
+    for column in BALANCE_COLUMNS:
+        kind = names.get(column)
+        if kind is not None and kind not in _NUMERIC | {"null", "void"}:
+            raise TransactionsError("bad_type", column, kind)
 
 
 def _sql(value: Any) -> str:

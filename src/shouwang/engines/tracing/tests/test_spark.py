@@ -43,3 +43,33 @@ def test_spark_and_duckdb_return_the_same_flows(tmp_path):
         assert on_spark.flows == on_duckdb.flows
         assert on_spark.holdings == on_duckdb.holdings
         assert on_spark.cash_outs == on_duckdb.cash_outs
+
+
+@pytest.mark.parametrize(
+    ("column", "values"),
+    [("amount", ["5000", "300"]), ("to_balance", ["8000", "x"]), ("time", ["yesterday", "today"])],
+)
+def test_spark_refuses_what_duckdb_refuses(column, values):
+    """Spark's CAST reads unreadable text as NULL; such a column is refused, as on DuckDB."""
+    from datetime import datetime
+
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    from shouwang.engines.tracing.errors import TransactionsError
+    from shouwang.engines.tracing.spark_source import local_session
+
+    table = {
+        "txn_id": ["t1", "t2"],
+        "from_account": ["victim", "mule"],
+        "to_account": ["mule", "cash"],
+        "amount": [5000.0, 300.0],
+        "time": [datetime(2024, 3, 1, 9), datetime(2024, 3, 1, 10)],
+        "to_balance": [8000.0, None],
+    }
+    table[column] = values
+    start = Start("mule", 5000.0, datetime(2024, 3, 1, 9))
+    for backend in ("duckdb", "spark"):
+        spark = local_session() if backend == "spark" else None
+        with pytest.raises(TransactionsError) as caught:
+            trace(pa.table(table), start, backend=backend, spark=spark)
+        assert (caught.value.problem, caught.value.column) == ("bad_type", column)
