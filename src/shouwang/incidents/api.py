@@ -20,7 +20,7 @@ from shouwang.incidents.actions import do_import_incidents
 from shouwang.incidents.actions_duty import do_decide_duty
 from shouwang.incidents.duty import recommend_stations
 from shouwang.incidents.filters import IncidentFilter
-from shouwang.incidents.forecasting import NoArea, make_forecast
+from shouwang.incidents.forecasting import NoArea
 from shouwang.incidents.geojson import forecast_features
 from shouwang.incidents.params import parse_forecast
 from shouwang.incidents.queries import (
@@ -132,16 +132,7 @@ def forecast_cells(request: HttpRequest, params: Query[ForecastIn]) -> dict[str,
     if errors:
         raise ValidationError({"__all__": errors})
     try:
-        fc = make_forecast(
-            actor,
-            IncidentFilter(category=params.category),
-            unit,
-            start=settings_.start,
-            horizon_days=settings_.horizon_days,
-            cells=settings_.cells,
-            model=settings_.model,
-            shift=settings_.shift,
-        )
+        fc = settings_.forecast(actor, IncidentFilter(category=params.category), unit)
     except NoArea:
         return {"type": "FeatureCollection", "features": []}
     return forecast_features(fc, fc.flagged(settings_.area_share).tolist())

@@ -19,7 +19,10 @@ from shouwang.incidents.forecasting import (
     DEFAULT_CELLS,
     DEFAULT_MODEL,
     HORIZONS,
+    HotspotForecast,
+    make_forecast,
 )
+from shouwang.orgs.models import Unit, User
 
 _LISTS = {"category", "source"}
 _FIELDS = {"date_from", "date_to", "category", "unit", "source"}
@@ -85,6 +88,19 @@ class ForecastParams:
     @property
     def area_share(self) -> float:
         return FLAG_SHARES[self.flag]
+
+    def forecast(self, user: User, flt: IncidentFilter, unit: Unit) -> HotspotForecast:
+        """The forecast these settings describe, over ``unit``'s grids (``NoArea`` without)."""
+        return make_forecast(
+            user,
+            flt,
+            unit,
+            start=self.start,
+            horizon_days=self.horizon_days,
+            cells=self.cells,
+            model=self.model,
+            shift=self.shift,
+        )
 
 
 def parse_forecast(params: QueryDict) -> tuple[ForecastParams, list[str]]:

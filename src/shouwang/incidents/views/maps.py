@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from shouwang.common.htmx import render_page_or_partial
 from shouwang.common.paging import CappedPaginator
 from shouwang.incidents.concentration import cached_concentration
-from shouwang.incidents.forecasting import HORIZONS, NoArea, make_forecast
+from shouwang.incidents.forecasting import HORIZONS, NoArea
 from shouwang.incidents.geojson import (
     GEOJSON_TYPE,
     boundary_features,
@@ -49,16 +49,7 @@ def incident_map(request: HttpRequest) -> HttpResponse:
     try:
         # Computed here so that an area without grids says so, and so that the map's own
         # request for the cells finds the forecast in the cache.
-        fc = make_forecast(
-            actor,
-            flt,
-            unit,
-            start=params.start,
-            horizon_days=params.horizon_days,
-            cells=params.cells,
-            model=params.model,
-            shift=params.shift,
-        )
+        fc = params.forecast(actor, flt, unit)
         expected = fc.expected
         report = cached_concentration(
             actor,
@@ -121,16 +112,7 @@ def forecast_geojson(request: HttpRequest) -> HttpResponse:
     if errors or more:
         return JsonResponse({"errors": errors + more}, status=400)
     try:
-        fc = make_forecast(
-            actor,
-            flt,
-            unit,
-            start=params.start,
-            horizon_days=params.horizon_days,
-            cells=params.cells,
-            model=params.model,
-            shift=params.shift,
-        )
+        fc = params.forecast(actor, flt, unit)
     except NoArea:
         return _geo({"type": "FeatureCollection", "features": []})
     return _geo(forecast_features(fc, fc.flagged(params.area_share).tolist()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 
 from shouwang.engines.roads import RoadNetwork, RoadNetworkError
 from shouwang.incidents.filters import IncidentFilter, local_midnight
-from shouwang.incidents.forecasting import HotspotForecast, NoArea, area_cells, make_forecast
+from shouwang.incidents.forecasting import HotspotForecast, NoArea, area_cells
 from shouwang.incidents.geojson import GEOJSON_TYPE, coverage_features, forecast_features
 from shouwang.incidents.params import cell_choices, parse_forecast
 from shouwang.incidents.patrol import DEFAULT_SPEED_KMH, Coverage, coverage, patrol_areas
@@ -83,15 +83,8 @@ def _state(request: HttpRequest, actor: User, unit: Unit) -> PatrolState:
     params, errors = parse_forecast(request.GET)
     budget = _number(request, "budget", DEFAULT_BUDGET_KM2, 0.01, 100.0)
     speed = _number(request, "speed", DEFAULT_SPEED_KMH, 1.0, 200.0)
-    fc = make_forecast(
-        actor,
-        IncidentFilter(),
-        unit,
-        start=params.start,
-        horizon_days=params.horizon_days,
-        cells=params.cells,
-        model=params.model,
-    )
+    # Patrol areas cover the whole window: a shift's map is the incident map's business.
+    fc = replace(params, shift=None).forecast(actor, IncidentFilter(), unit)
     areas = patrol_areas(fc, budget)
     points = _points(request.GET.get("points", ""))
     if points is None:
