@@ -164,10 +164,41 @@ def read_statement(path: str | Path, mapping: ColumnMapping) -> pa.Table:
     return pa.table(out, schema=_SCHEMA)
 
 
-def _newest_first(first: datetime, last: datetime) -> bool:
-    """Whether a statement lists its newest row first, read from its first and last rows'
-    times (banks do both)."""
-    return last < first
+# Balances are given to the cent; anything closer is rounding.
+_CENT = 0.005
+
+# One row of an account's balance chain: spreadsheet row, balance after it, its amount signed
+# for the account (money in positive), time.
+_Link = tuple[int, float, float, datetime]
+
+
+def _chains(out: dict[str, list[Any]]) -> dict[str, list[_Link]]:
+    """Each account's rows that carry a balance, in the file's order."""
+    chains: dict[str, list[_Link]] = {}
+    for i, amount in enumerate(out["amount"]):
+        if out["from_balance"][i] is not None:
+            link = (out["row"][i], out["from_balance"][i], -amount, out["time"][i])
+            chains.setdefault(out["from_account"][i], []).append(link)
+        elif out["to_balance"][i] is not None:
+            link = (out["row"][i], out["to_balance"][i], amount, out["time"][i])
+            chains.setdefault(out["to_account"][i], []).append(link)
+    return chains
+
+
+def _newest_first(first: datetime, last: datetime, chains: list[list[_Link]]) -> bool:
+    """Whether a statement lists its newest row first (banks do both).
+
+    The first and last rows' times say so unless they are equal, as in a one-day statement
+    with dates only; then the balances say which reading makes neighbouring rows agree, and
+    without them the file is read oldest first."""
+    if first != last:
+        return last < first
+    forward = backward = 0
+    for chain in chains:
+        for (_, upper, upper_amount, _), (_, lower, lower_amount, _) in pairwise(chain):
+            forward += abs(lower - (upper + lower_amount)) <= _CENT
+            backward += abs(upper - (lower + upper_amount)) <= _CENT
+    return backward > forward
 
 
 def _number_unserialled(out: dict[str, list[Any]]) -> None:
@@ -178,7 +209,8 @@ def _number_unserialled(out: dict[str, list[Any]]) -> None:
     twice gets the same id); the place follows time because the trace applies rows of the
     same second in id order, and many banks list the newest row first."""
     ids, times = out["txn_id"], out["time"]
-    order = range(len(ids) - 1, -1, -1) if _newest_first(times[0], times[-1]) else range(len(ids))
+    newest_first = _newest_first(times[0], times[-1], list(_chains(out).values()))
+    order = range(len(ids) - 1, -1, -1) if newest_first else range(len(ids))
     seen: dict[tuple[str, str, datetime], int] = {}
     for i in order:
         value = ids[i]
@@ -265,28 +297,16 @@ class BalanceBreak:
     amount: float
 
 
-# Balances are given to the cent; anything closer is rounding.
-_CENT = 0.005
-
-
 def balance_breaks(table: pa.Table) -> list[BalanceBreak]:
     """Where a statement read by ``read_statement`` is not continuous: each row's balance should
     be the previous row's plus its own amount in, less its amount out.
 
     Banks list rows oldest first or newest first (``_newest_first``). Rows without a balance
     are skipped; a break is counted between the rows that have one."""
-    by_account: dict[str, list[tuple[int, float, float, datetime]]] = {}
-    for r in table.select(["from_account", "to_account", "amount", "time", "from_balance",
-                           "to_balance", "row"]).to_pylist():  # fmt: skip
-        if r["from_balance"] is not None:
-            entry = (r["row"], r["from_balance"], -r["amount"], r["time"])
-            by_account.setdefault(r["from_account"], []).append(entry)
-        elif r["to_balance"] is not None:
-            entry = (r["row"], r["to_balance"], r["amount"], r["time"])
-            by_account.setdefault(r["to_account"], []).append(entry)
+    columns = ["from_account", "to_account", "amount", "time", "from_balance", "to_balance", "row"]
     breaks = []
-    for account, entries in by_account.items():
-        newest_first = _newest_first(entries[0][3], entries[-1][3])
+    for account, entries in _chains(table.select(columns).to_pydict()).items():
+        newest_first = _newest_first(entries[0][3], entries[-1][3], [entries])
         for upper, lower in pairwise(entries):
             # ``later`` is the row that moved the balance from the other one's.
             earlier, later = (lower, upper) if newest_first else (upper, lower)

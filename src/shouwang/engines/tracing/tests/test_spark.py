@@ -53,7 +53,7 @@ def test_spark_refuses_what_duckdb_refuses(column, values):
     """Spark's CAST reads unreadable text as NULL; such a column is refused, as on DuckDB."""
     from datetime import datetime
 
-    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow as pa
 
     from shouwang.engines.tracing.errors import TransactionsError
     from shouwang.engines.tracing.spark_source import local_session

@@ -269,6 +269,40 @@ def test_rows_without_serial_numbers_are_numbered_in_time_order(tmp_path):
     }
 
 
+# One day's statement with dates only, newest row first: every row has the same time, so only
+# the balances tell which way the file runs.
+ONE_DAY_NEWEST_FIRST = [
+    "2025-03-01,-30000,6228123,21200",
+    "2025-03-01,-20000,6228999,51200",
+    "2025-03-01,50000,6217999,71200",
+]
+
+
+def test_the_balances_tell_the_order_of_a_one_day_statement_with_dates_only(tmp_path):
+    dated = replace(BALANCED, date_format="%Y-%m-%d")
+    table = read_statement(balance_csv(tmp_path, ONE_DAY_NEWEST_FIRST), dated)
+    assert table["txn_id"].to_pylist() == [
+        "工商银行:6222001:20250301000000-003",
+        "工商银行:6222001:20250301000000-002",
+        "工商银行:6222001:20250301000000-001",
+    ]
+    assert balance_breaks(table) == []
+    # the victim's 50,000 came in before both payments: FIFO sends the 21,200 the account
+    # held before first, then victim money (read the other way round, none would leave)
+    result = trace(table, Start("6222001", 50000, datetime(2025, 3, 1)))
+    assert {f.to_account: f.attributed for f in result.flows if f.hop == 1} == {"6228123": 28800.0}
+    # the same rows oldest first read the same way
+    table = read_statement(balance_csv(tmp_path, ONE_DAY_NEWEST_FIRST[::-1]), dated)
+    assert table["txn_id"].to_pylist()[0] == "工商银行:6222001:20250301000000-001"
+    assert balance_breaks(table) == []
+
+
+def test_without_balances_a_one_day_statement_is_read_oldest_first(tmp_path):
+    dated = replace(BALANCED, date_format="%Y-%m-%d", balance=None)
+    table = read_statement(balance_csv(tmp_path, ONE_DAY_NEWEST_FIRST), dated)
+    assert table["txn_id"].to_pylist()[0] == "工商银行:6222001:20250301000000-001"
+
+
 def test_two_statements_of_one_account_give_their_rows_different_ids(tmp_path):
     # January's and February's exports both start at their row 2: no row may be lost as a
     # duplicate of the other's, and a row exported twice keeps its id.
