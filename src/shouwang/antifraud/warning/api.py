@@ -1,27 +1,38 @@
 """The warning loop over HTTP: /api/v1/antifraud/warnings/. A carrier's or bank's system (with
 an analyst's token) posts events; officers' apps read their tasks and post outcomes; analysts
-decide proposals. Partner desks (and other outside parties) get 404 on every endpoint here: they
+decide proposals and keep the rules (versions, backtests, switching on and off) as on the
+rule pages. Partner desks (and other outside parties) get 404 on every endpoint here: they
 see an approved proposal only as a block request in their own desk queue (/api/v1/antifraud/)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from shouwang.antifraud.warning import actions
 from shouwang.antifraud.warning.events import parse_events
 from shouwang.antifraud.warning.feedback import Precision, by_model_version, by_rule_version
+from shouwang.antifraud.warning.models import WarningRule
 from shouwang.antifraud.warning.queries import (
     access_proposal,
+    access_rule,
     access_task,
+    access_version,
     proposals_for_user,
+    rule_editable_by,
+    rules_for_user,
     tasks_for_user,
 )
 from shouwang.antifraud.warning.schemas import (
+    BacktestIn,
+    BacktestOut,
     DecisionIn,
     EventsIn,
     IngestOut,
@@ -29,10 +40,15 @@ from shouwang.antifraud.warning.schemas import (
     PrecisionOut,
     PrecisionTableOut,
     ProposalOut,
+    RuleIn,
+    RuleOut,
     TaskOut,
+    VersionIn,
+    VersionOut,
 )
 from shouwang.common.api import ERRORS, api_user
 from shouwang.orgs.models import User
+from shouwang.orgs.scoping import units_for_user
 
 router = Router(tags=["early warning"])
 LIST_LIMIT = 200
@@ -148,3 +164,96 @@ def precision(request: HttpRequest) -> PrecisionTableOut:
         by_rule_version=_rows(by_rule_version(tasks, proposals)),
         by_model_version=_rows(by_model_version(tasks, proposals)),
     )
+
+
+def _rules(actor: User) -> QuerySet[WarningRule]:
+    return (
+        rules_for_user(actor)
+        .select_related("unit", "active_version")
+        .prefetch_related("versions__created_by", "versions__backtests__ran_by", "versions__rule")
+    )
+
+
+def _rule_out(actor: User, rule_pk: int) -> RuleOut:
+    rule = access_rule(actor, rule_pk)
+    rule = _rules(actor).get(pk=rule.pk)
+    return RuleOut.of(rule, editable=rule_editable_by(actor, rule))
+
+
+@router.get("/rules", response={200: list[RuleOut], **ERRORS}, summary="Warning rules")
+def list_rules(request: HttpRequest) -> list[RuleOut]:
+    """The rules of the caller's subtree and of the units above it (those to read only)."""
+    actor = police_user(request)
+    return [RuleOut.of(r, editable=rule_editable_by(actor, r)) for r in _rules(actor)]
+
+
+@router.get("/rules/{int:rule_pk}", response={200: RuleOut, **ERRORS}, summary="A rule")
+def get_rule(request: HttpRequest, rule_pk: int) -> RuleOut:
+    return _rule_out(police_user(request), rule_pk)
+
+
+@router.post("/rules", response={201: RuleOut, **ERRORS}, summary="Create a rule")
+def create_rule(request: HttpRequest, payload: RuleIn) -> Status[RuleOut]:
+    """The rule with its first version, switched off until a backtest and an activation."""
+    actor = police_user(request)
+    unit = None
+    if payload.unit:
+        unit = units_for_user(actor).filter(code=payload.unit).first()
+        if unit is None:
+            raise ValidationError({"unit": [_("没有这个单位,或不在您的辖区内。")]})
+    version = actions.do_save_rule_version(
+        payload.definition,
+        rule_id=payload.rule_id.strip(),
+        fraud_type=payload.fraud_type,
+        actor=actor,
+        unit=unit,
+        new=True,
+    )
+    return Status(201, _rule_out(actor, version.rule_id))
+
+
+@router.post("/rules/{int:rule_pk}/versions", response={201: VersionOut, **ERRORS})
+def add_version(request: HttpRequest, rule_pk: int, payload: VersionIn) -> Status[VersionOut]:
+    """A new version; the active one stays active until another is switched on."""
+    actor = police_user(request)
+    rule = access_rule(actor, rule_pk, to_edit=True)
+    version = actions.do_save_rule_version(
+        payload.definition,
+        rule_id=rule.rule_id,
+        fraud_type=payload.fraud_type,
+        actor=actor,
+        unit=rule.unit,
+    )
+    return Status(201, VersionOut.of(version))
+
+
+def _aware(value: datetime) -> datetime:
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+@router.post("/versions/{int:version_pk}/backtest", response={201: BacktestOut, **ERRORS})
+def backtest(request: HttpRequest, version_pk: int, payload: BacktestIn) -> Status[BacktestOut]:
+    """Replay the stored events of [since, until] through this version alone (a time without
+    an offset is local time)."""
+    actor = police_user(request)
+    version = access_version(actor, version_pk, to_edit=True)
+    result = actions.do_backtest_version(
+        version, since=_aware(payload.since), until=_aware(payload.until), actor=actor
+    )
+    return Status(201, BacktestOut.of(result))
+
+
+@router.post("/versions/{int:version_pk}/activate", response={200: RuleOut, **ERRORS})
+def activate(request: HttpRequest, version_pk: int) -> RuleOut:
+    """Switch the rule on at this version; only a backtested version (else 422)."""
+    actor = police_user(request)
+    version = access_version(actor, version_pk, to_edit=True)
+    actions.do_activate_version(version, actor=actor)
+    return _rule_out(actor, version.rule_id)
+
+
+@router.post("/rules/{int:rule_pk}/deactivate", response={200: RuleOut, **ERRORS})
+def deactivate(request: HttpRequest, rule_pk: int) -> RuleOut:
+    actor = police_user(request)
+    actions.do_deactivate_rule(access_rule(actor, rule_pk, to_edit=True), actor=actor)
+    return _rule_out(actor, rule_pk)

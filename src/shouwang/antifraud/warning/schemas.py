@@ -9,7 +9,13 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
-from shouwang.antifraud.warning.models import BlockProposal, WarningTask
+from shouwang.antifraud.warning.models import (
+    Backtest,
+    BlockProposal,
+    RuleVersion,
+    WarningRule,
+    WarningTask,
+)
 from shouwang.common.masking import mask_name, mask_phone
 
 
@@ -140,3 +146,100 @@ class PrecisionOut(Schema):
 class PrecisionTableOut(Schema):
     by_rule_version: list[PrecisionOut]
     by_model_version: list[PrecisionOut]
+
+
+class BacktestOut(Schema):
+    id: int
+    since: datetime
+    until: datetime
+    events: int = Field(description="stored events of the period the rule's unit received")
+    warnings: int
+    subjects: int = Field(description="distinct numbers or accounts warned about")
+    confirmed: int = Field(description="subjects later outcomes confirmed")
+    false_alarms: int
+    precision: float | None
+    ran_at: datetime
+    ran_by: str
+
+    @staticmethod
+    def of(backtest: Backtest) -> BacktestOut:
+        return BacktestOut(
+            id=backtest.pk,
+            since=backtest.since,
+            until=backtest.until,
+            events=backtest.events,
+            warnings=backtest.warnings,
+            subjects=backtest.subjects,
+            confirmed=backtest.confirmed,
+            false_alarms=backtest.false_alarms,
+            precision=backtest.precision,
+            ran_at=backtest.ran_at,
+            ran_by=backtest.ran_by.username,
+        )
+
+
+class VersionOut(Schema):
+    id: int
+    rule: int = Field(description="the rule's id")
+    version: int
+    name: str
+    fraud_type: str
+    definition: dict[str, Any] = Field(description="the rule as the engine reads it")
+    created_at: datetime
+    created_by: str
+    backtests: list[BacktestOut] = Field(description="newest first")
+
+    @staticmethod
+    def of(version: RuleVersion) -> VersionOut:
+        return VersionOut(
+            id=version.pk,
+            rule=version.rule_id,
+            version=version.version,
+            name=version.name,
+            fraud_type=version.fraud_type,
+            definition=version.definition,
+            created_at=version.created_at,
+            created_by=version.created_by.username,
+            backtests=[BacktestOut.of(b) for b in version.backtests.all()],
+        )
+
+
+class RuleOut(Schema):
+    id: int
+    rule_id: str
+    unit: str = Field(description="code of the unit whose events the rule reads")
+    active_version: int | None = Field(description="the version switched on; null when off")
+    editable: bool = Field(description="false for a rule of a unit above the caller's")
+    versions: list[VersionOut] = Field(description="newest first")
+
+    @staticmethod
+    def of(rule: WarningRule, *, editable: bool) -> RuleOut:
+        active = rule.active_version
+        return RuleOut(
+            id=rule.pk,
+            rule_id=rule.rule_id,
+            unit=rule.unit.code,
+            active_version=active.version if active is not None else None,
+            editable=editable,
+            versions=[VersionOut.of(v) for v in rule.versions.all()],
+        )
+
+
+class VersionIn(Schema):
+    definition: dict[str, Any] = Field(
+        description="the rule (when, window, flag, risk ...; see docs/scoring.md); id and "
+        "version are set by the platform"
+    )
+    fraud_type: str = Field("other", description="picks the call script of its victim tasks")
+
+
+class RuleIn(VersionIn):
+    rule_id: str = Field(min_length=1, max_length=64, description="unique within the unit")
+    unit: str | None = Field(
+        None, description="unit code, within the caller's jurisdiction; the caller's own by default"
+    )
+
+
+class BacktestIn(Schema):
+    since: datetime = Field(description="ISO 8601 with offset")
+    until: datetime
