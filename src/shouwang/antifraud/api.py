@@ -41,7 +41,7 @@ from shouwang.antifraud.schemas import (
 from shouwang.cases.actions import do_add_evidence, do_close_case
 from shouwang.cases.choices import EvidenceStage
 from shouwang.cases.schemas import EvidenceOut, as_file_error
-from shouwang.common.api import PageIn, api_user, responses
+from shouwang.common.api import ERRORS, PageIn, api_user, responses
 from shouwang.common.paging import capped_count
 from shouwang.orgs.models import Unit
 
@@ -103,14 +103,14 @@ def list_reports(
     )
 
 
-@router.get("/reports/{int:report_id}", response=responses(200, ReportOut), summary="A report")
+@router.get("/reports/{id:report_id}", response=responses(200, ReportOut), summary="A report")
 def get_report(request: HttpRequest, report_id: int) -> ReportOut:
     report = access_report(api_user(request), report_id)
     return ReportOut.of(report, _requests_of(report))
 
 
 @router.get(
-    "/reports/{int:report_id}/materials",
+    "/reports/{id:report_id}/materials",
     response=responses(200, list[EvidenceOut]),
     summary="A report's materials",
 )
@@ -120,7 +120,7 @@ def list_materials(request: HttpRequest, report_id: int) -> list[EvidenceOut]:
 
 
 @router.post(
-    "/reports/{int:report_id}/materials",
+    "/reports/{id:report_id}/materials",
     response=responses(201, EvidenceOut),
     summary="Attach a material (multipart)",
 )
@@ -140,7 +140,7 @@ def add_material(
 
 
 @router.post(
-    "/reports/{int:report_id}/close", response=responses(200, ReportOut), summary="Close a report"
+    "/reports/{id:report_id}/close", response=responses(200, ReportOut), summary="Close a report"
 )
 def close_report(request: HttpRequest, report_id: int, payload: NoteIn) -> ReportOut:
     """结案: the centre has done what it can. Open requests stay as they are."""
@@ -170,13 +170,13 @@ def list_requests(
     )
 
 
-@router.get("/requests/{int:request_id}", response=responses(200, RequestOut), summary="A request")
+@router.get("/requests/{id:request_id}", response=responses(200, RequestOut), summary="A request")
 def get_request(request: HttpRequest, request_id: int) -> RequestOut:
     return RequestOut.of(access_request(api_user(request), request_id))
 
 
 @router.post(
-    "/requests/{int:request_id}/answer",
+    "/requests/{id:request_id}/answer",
     response=responses(200, RequestOut),
     summary="Answer a request",
 )
@@ -190,7 +190,7 @@ def answer_request(request: HttpRequest, request_id: int, payload: AnswerIn) -> 
 
 
 @router.post(
-    "/requests/{int:request_id}/cancel",
+    "/requests/{id:request_id}/cancel",
     response=responses(200, RequestOut),
     summary="Withdraw a request",
 )
@@ -210,7 +210,16 @@ def blocklist_lookup(
     return LookupOut.of(lookup(api_user(request), value[:300], kind))
 
 
-@router.get("/blocklist.csv", summary="Download the blocklist")
+@router.get(
+    "/blocklist.csv",
+    response=ERRORS,
+    summary="Download the blocklist",
+    openapi_extra={
+        "responses": {
+            200: {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}
+        }
+    },
+)
 def blocklist_csv(request: HttpRequest, kind: IndicatorKind | None = None) -> StreamingHttpResponse:
     """The confirmed indicators the caller acts on (a carrier gets numbers, a bank accounts),
     as CSV: kind, value, confirmed_at, report_count. Each download is audited."""
@@ -218,7 +227,7 @@ def blocklist_csv(request: HttpRequest, kind: IndicatorKind | None = None) -> St
 
 
 @router.post(
-    "/indicators/{int:indicator_id}/confirm",
+    "/indicators/{id:indicator_id}/confirm",
     response=responses(200, LookupOut),
     summary="Put an indicator on the blocklist",
 )

@@ -16,7 +16,7 @@ from shouwang.antifraud.choices import FraudType, ReportChannel, RequestState, R
 from shouwang.antifraud.kind import FRAUD_KIND
 from shouwang.antifraud.models import FraudReport, PartnerRequest
 from shouwang.cases.kinds import search_text
-from shouwang.common.params import split_multi
+from shouwang.common.params import FilterDate, split_multi
 from shouwang.orgs.models import Unit
 
 
@@ -37,8 +37,8 @@ class ReportFilter(BaseModel):
     channel: list[ReportChannel] = Field(default_factory=list)
     unit: str = Field("", max_length=32, description="unit code: that unit and its subtree")
     pending: bool | None = Field(None, description="public reports not yet accepted")
-    reported_from: date | None = None
-    reported_to: date | None = None
+    reported_from: FilterDate = None
+    reported_to: FilterDate = None
 
     _split_lists = field_validator("fraud_type", "channel", mode="before")(split_multi)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from shouwang.audit.models import AuditEvent
 from shouwang.cases.kinds import all_kinds
 from shouwang.cases.models import Case
+from shouwang.common.params import FilterDate
 
 CHANNELS = ("web", "api", "job", "cli", "system")
 
@@ -57,8 +58,8 @@ class AuditFilter(BaseModel):
     )
     unit: str = Field("", max_length=32, description="unit code: that unit and its subtree")
     channel: str = Field("", description="web, api, job, cli or system")
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: FilterDate = None
+    date_to: FilterDate = None
     reveals: bool | None = Field(None, description="only events that carry a purpose")
 
     @field_validator(
@@ -80,7 +81,7 @@ class AuditFilter(BaseModel):
             raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
         return value
 
-    @field_validator("date_from", "date_to", "reveals", mode="before")
+    @field_validator("reveals", mode="before")
     @classmethod
     def _blank(cls, value: object) -> object:
         return None if value == "" else value

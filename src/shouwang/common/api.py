@@ -22,6 +22,7 @@ class FieldErrorsOut(Schema):
 
 
 ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,  # a body that is not JSON (or not the multipart form the endpoint takes)
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
@@ -31,7 +32,7 @@ ERRORS: dict[int, type[Schema]] = {
 
 class PageIn(Schema):
     limit: int = Field(50, ge=1, le=200, description="rows per page (at most 200)")
-    offset: int = Field(0, ge=0, description="rows to skip")
+    offset: int = Field(0, ge=0, le=1_000_000_000, description="rows to skip")
 
 
 def responses(ok: int, schema: Any) -> dict[int, Any]:

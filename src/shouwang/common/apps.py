@@ -6,4 +6,6 @@ class CommonConfig(AppConfig):
     label = "common"
 
     def ready(self) -> None:
-        from shouwang.common import lookups  # noqa: F401  (registers ``__in_many``)
+        from shouwang.common import converters, lookups  # noqa: F401  (``__in_many``)
+
+        converters.register()  # before any URLconf is read

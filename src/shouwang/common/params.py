@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
+from typing import Annotated
+
+from django.utils.translation import gettext as _
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
+
 
 def split_multi(value: object) -> object:
     """A multi-valued parameter as a list: `?grade=a&grade=b` and `?grade=a,b` alike; the empty
@@ -11,3 +18,55 @@ def split_multi(value: object) -> object:
     if isinstance(value, list):
         return [v for item in value for v in str(item).split(",") if v]
     return value
+
+
+_ISO_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
+
+
+def _iso_only(value: object) -> object:
+    """Dates and times only as ISO 8601 text (or values already parsed): pydantic would read a
+    bare number such as 0 as seconds since 1970, a wrong filter or deadline instead of an error."""
+    if (isinstance(value, str) and _ISO_DATE.match(value)) or isinstance(value, date):
+        return value
+    if value is None:
+        return value
+    raise ValueError(
+        _("须为 ISO 8601 格式的日期或时间,如 2026-11-24 或 2026-11-24T09:30:00+08:00。")
+    )
+
+
+# Dates a record can carry. Far outside them, turning a day into local midnight and then into
+# UTC (as every date filter does) leaves the range Python's datetime has, a server error.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def _plausible(value: date) -> date:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(
+            _("年份须在 %(first)d 至 %(last)d 之间。") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        )
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_only), AfterValidator(_plausible)]
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_only), AfterValidator(_plausible)]
+
+
+def _blank_to_none(value: object) -> object:
+    return None if value == "" else value
+
+
+# A list filter's date: a form's empty field means no limit, which the document says too.
+FilterDate = Annotated[
+    IsoDate | None,
+    BeforeValidator(_blank_to_none),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {"type": "string", "maxLength": 0},
+                {"type": "null"},
+            ]
+        }
+    ),
+]

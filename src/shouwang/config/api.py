@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as SchemaError
 from ninja.renderers import JSONRenderer
@@ -85,4 +86,11 @@ def _not_permitted(request: HttpRequest, exc: NotPermitted) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": _("未找到。")}, status=404)
+
+
+@csrf_exempt  # the API's views check their own callers; a POST here must not meet the pages' check
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other address under /api/v1/ (an id that is not a number, a path that does not
+    exist): the API's own 404, JSON like every other answer, not the pages' HTML."""
     return api.create_response(request, {"detail": _("未找到。")}, status=404)

@@ -2,10 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from shouwang.config.api import api
+from shouwang.config.api import api, not_found
 from shouwang.config.views import home
 from shouwang.orgs.login import LoginView
 
@@ -28,6 +28,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<rest>[\s\S]*)$", not_found),  # [\s\S]: line breaks too
     path("hazards/", include("shouwang.hazards.urls")),
     path("cases/", include("shouwang.cases.urls")),
     path("audit/", include("shouwang.audit.urls")),

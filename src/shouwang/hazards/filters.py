@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shouwang.cases.choices import OPEN_STATES, CaseState
 from shouwang.cases.kinds import search_text
-from shouwang.common.params import split_multi
+from shouwang.common.params import FilterDate, split_multi
 from shouwang.hazards.choices import HazardCategory, HazardGrade, HazardSource
 from shouwang.hazards.kind import HAZARD_KIND
 from shouwang.hazards.models import Hazard
@@ -41,8 +41,8 @@ class HazardFilter(BaseModel):
     unit: str = Field("", max_length=32, description="unit code: that unit and its subtree")
     overdue: bool | None = None
     campaign: int | None = None
-    found_from: date | None = None
-    found_to: date | None = None
+    found_from: FilterDate = None
+    found_to: FilterDate = None
     sort: str = Field("-found_at")
 
     @field_validator("state", "category", "grade", "source", mode="before")

@@ -16,6 +16,7 @@ from pydantic import Field, field_validator
 from shouwang.cases.choices import CaseAction, CaseState
 from shouwang.cases.schemas import EvidenceOut
 from shouwang.common.masking import mask_name, mask_phone
+from shouwang.common.params import IsoDate, IsoDateTime
 from shouwang.hazards.choices import (
     CampaignStatus,
     CheckResult,
@@ -52,7 +53,7 @@ class HazardIn(Schema):
     lat: float | None = Field(None, description="WGS-84 latitude (with lon)")
     lon: float | None = Field(None, description="WGS-84 longitude (with lat)")
     address: str = Field("", max_length=300)
-    found_at: datetime | None = None
+    found_at: IsoDateTime | None = None
     source: HazardSource = HazardSource.INSPECTION
     premises: int | None = Field(None, description="premises id")
     campaign: int | None = Field(None, description="campaign id")
@@ -77,7 +78,7 @@ class HazardPatchIn(Schema):
     address: str | None = Field(None, max_length=300)
     lat: float | None = Field(None, description="WGS-84 latitude (with lon); moves the hazard")
     lon: float | None = Field(None, description="WGS-84 longitude (with lat)")
-    found_at: datetime | None = None
+    found_at: IsoDateTime | None = None
     premises: int | None = Field(None, description="premises id; null unlinks")
     responsible_name: str | None = Field(None, max_length=200)
     responsible_contact: str | None = Field(None, max_length=50)
@@ -97,7 +98,7 @@ class HazardPatchIn(Schema):
 
 class GradeIn(_AwareDeadline):
     grade: HazardGrade
-    deadline: datetime | None = Field(None, description="default: from the SLA table")
+    deadline: IsoDateTime | None = Field(None, description="default: from the SLA table")
     note: str = ""
 
 
@@ -106,7 +107,7 @@ class AssignIn(_AwareDeadline):
     unit: str | None = Field(None, description="code of a unit in your jurisdiction")
     user: str | None = Field(None, description="username of an officer in your jurisdiction")
     organisation: int | None = Field(None, description="id of a company or department")
-    deadline: datetime | None = None
+    deadline: IsoDateTime | None = None
     note: str = ""
 
 
@@ -116,7 +117,7 @@ class NoteIn(Schema):
 
 class ReopenIn(_AwareDeadline):
     note: str
-    deadline: datetime | None = None
+    deadline: IsoDateTime | None = None
 
 
 class CancelIn(Schema):
@@ -128,8 +129,8 @@ class CampaignIn(Schema):
     unit: str = Field(description="code of the organising unit")
     scope_units: list[str] = Field(description="codes of the units whose premises are in scope")
     premises_types: list[PremisesType] = Field(default_factory=list)
-    starts_on: date
-    ends_on: date
+    starts_on: IsoDate
+    ends_on: IsoDate
     description: str = ""
 
 

@@ -3,7 +3,7 @@ queries (404 for missing and forbidden alike), calls the action and returns a sc
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
-from shouwang.common.api import ERRORS, api_user, responses
+from shouwang.common.api import ERRORS, FieldErrorsOut, api_user, responses
 from shouwang.common.errors import NotPermitted
 from shouwang.common.paging import capped_count
+from shouwang.common.params import IsoDate
 from shouwang.incidents.actions import do_import_incidents
 from shouwang.incidents.actions_duty import do_decide_duty
 from shouwang.incidents.duty import recommend_stations
@@ -88,7 +89,8 @@ def list_incidents(
 
 @router.post(
     "/import",
-    response={200: ImportOut, 201: ImportOut, **ERRORS, 422: ImportOut},
+    # 422: the file's errors by row and column, or (a field missing) the errors of the form
+    response={200: ImportOut, 201: ImportOut, **ERRORS, 422: ImportOut | FieldErrorsOut},
     summary="Import a CSV or Excel file with a saved mapping (multipart)",
 )
 def import_incidents(
@@ -171,7 +173,7 @@ def trends(request: HttpRequest, params: Query[TrendsIn]) -> TrendsOut:
 
 
 @router.get("/duty", response=responses(200, list[DutyOut]), summary="Duty-level recommendations")
-def duty(request: HttpRequest, day: date | None = None) -> list[DutyOut]:
+def duty(request: HttpRequest, day: IsoDate | None = None) -> list[DutyOut]:
     """Each visible station's recommended level for the day (default tomorrow), its reasons
     and the latest decision."""
     actor = _actor(request)
@@ -191,6 +193,6 @@ def decide(request: HttpRequest, payload: DecisionIn) -> Status[DecisionOut]:
     return Status(201, DecisionOut.of(decision))
 
 
-@router.get("/{incident_id}", response=responses(200, IncidentOut), summary="An incident")
+@router.get("/{id:incident_id}", response=responses(200, IncidentOut), summary="An incident")
 def get_incident(request: HttpRequest, incident_id: int) -> IncidentOut:
     return IncidentOut.of(access_incident(_actor(request), incident_id))

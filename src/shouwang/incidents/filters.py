@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from shouwang.common.params import split_multi
+from shouwang.common.params import FilterDate, split_multi
 from shouwang.incidents.choices import IncidentSource
 from shouwang.incidents.models import Incident, IncidentCategory
 from shouwang.orgs.models import Unit
@@ -24,8 +24,8 @@ class IncidentFilter(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    date_from: date | None = Field(None, description="first day (local time), inclusive")
-    date_to: date | None = Field(None, description="last day (local time), inclusive")
+    date_from: FilterDate = Field(None, description="first day (local time), inclusive")
+    date_to: FilterDate = Field(None, description="last day (local time), inclusive")
     category: list[str] = Field(
         default_factory=list, description="category codes: each with its subcategories"
     )
@@ -36,11 +36,6 @@ class IncidentFilter(BaseModel):
     @classmethod
     def _split(cls, value: object) -> object:
         return split_multi(value)
-
-    @field_validator("date_from", "date_to", mode="before")
-    @classmethod
-    def _blank_date(cls, value: object) -> object:
-        return None if value == "" else value
 
     def category_q(self, prefix: str = "category__") -> Q | None:
         """The categories asked for, with their subtrees; None when all are."""

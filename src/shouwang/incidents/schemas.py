@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from ninja import Schema
 from pydantic import Field
 
+from shouwang.common import api as common_api
+from shouwang.common.params import IsoDate
 from shouwang.incidents.choices import DutyLevel, IncidentSource, Period
 
 if TYPE_CHECKING:
@@ -18,9 +20,9 @@ if TYPE_CHECKING:
     from shouwang.orgs.models import Unit
 
 
-class PageIn(Schema):
+class PageIn(common_api.PageIn):
+    # incidents are small rows read in bulk by map clients: larger pages than elsewhere
     limit: int = Field(50, ge=1, le=500, description="rows per page (at most 500)")
-    offset: int = Field(0, ge=0, description="rows to skip")
 
 
 class UnitRef(Schema):
@@ -119,7 +121,7 @@ class ImportOut(Schema):
 
 class ForecastIn(Schema):
     unit: str = Field("", description="unit code; default the caller's own unit")
-    start: date | None = Field(None, description="first day of the window; default today")
+    start: IsoDate | None = Field(None, description="first day of the window; default today")
     horizon: int = Field(7, description="days: 7, 14 or 30")
     cell: str = Field(
         "250",
@@ -218,7 +220,7 @@ class DutyOut(Schema):
 
 class DecisionIn(Schema):
     unit: str = Field(description="station code")
-    day: date
+    day: IsoDate
     level: DutyLevel
     reason: str = Field("", max_length=500, description="required when overriding")
 

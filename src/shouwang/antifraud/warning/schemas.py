@@ -17,6 +17,7 @@ from shouwang.antifraud.warning.models import (
     WarningTask,
 )
 from shouwang.common.masking import mask_name, mask_phone
+from shouwang.common.params import IsoDateTime
 
 
 class EventsIn(Schema):
@@ -241,5 +242,5 @@ class RuleIn(VersionIn):
 
 
 class BacktestIn(Schema):
-    since: datetime = Field(description="ISO 8601 with offset")
-    until: datetime
+    since: IsoDateTime = Field(description="ISO 8601 with offset")
+    until: IsoDateTime
