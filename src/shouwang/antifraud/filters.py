@@ -9,14 +9,14 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 
 from shouwang.antifraud.choices import FraudType, ReportChannel, RequestState, RequestType
 from shouwang.antifraud.kind import FRAUD_KIND
 from shouwang.antifraud.models import FraudReport, PartnerRequest
 from shouwang.cases.kinds import search_text
-from shouwang.common.params import FilterDate, split_multi
+from shouwang.common.params import FilterDate, FilterList
 from shouwang.orgs.models import Unit
 
 
@@ -33,14 +33,12 @@ class ReportFilter(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     q: str = Field("", max_length=100, description="reference, receipt number or text")
-    fraud_type: list[FraudType] = Field(default_factory=list)
-    channel: list[ReportChannel] = Field(default_factory=list)
+    fraud_type: FilterList[FraudType] = Field(default_factory=list)
+    channel: FilterList[ReportChannel] = Field(default_factory=list)
     unit: str = Field("", max_length=32, description="unit code: that unit and its subtree")
     pending: bool | None = Field(None, description="public reports not yet accepted")
     reported_from: FilterDate = None
     reported_to: FilterDate = None
-
-    _split_lists = field_validator("fraud_type", "channel", mode="before")(split_multi)
 
     def apply(self, queryset: QuerySet[FraudReport]) -> QuerySet[FraudReport]:
         if self.q.strip():
@@ -68,14 +66,12 @@ class ReportFilter(BaseModel):
 class RequestFilter(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    state: list[RequestState] = Field(default_factory=list)
-    type: list[RequestType] = Field(default_factory=list)
+    state: FilterList[RequestState] = Field(default_factory=list)
+    type: FilterList[RequestType] = Field(default_factory=list)
     late: bool | None = None
     organisation: int | None = None
     report: int | None = None
     unit: str = Field("", max_length=32)
-
-    _split_lists = field_validator("state", "type", mode="before")(split_multi)
 
     def apply(self, queryset: QuerySet[PartnerRequest]) -> QuerySet[PartnerRequest]:
         if self.state:

@@ -6,6 +6,7 @@ class CommonConfig(AppConfig):
     label = "common"
 
     def ready(self) -> None:
-        from shouwang.common import converters, lookups  # noqa: F401  (``__in_many``)
+        from shouwang.common import converters, lookups, related_lookups  # noqa: F401
 
         converters.register()  # before any URLconf is read
+        related_lookups.register()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from django.utils.translation import gettext as _
-from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, GetJsonSchemaHandler, WithJsonSchema
+from pydantic_core import CoreSchema
 
 
 def split_multi(value: object) -> object:
@@ -68,5 +69,33 @@ FilterDate = Annotated[
                 {"type": "null"},
             ]
         }
+    ),
+]
+
+
+class _BlankItemsAllowed:
+    """The document says what the filter takes: the empty value a form's "any" option sends
+    is allowed, and dropped (``split_multi``)."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        schema: dict[str, Any] = handler(core_schema)
+        if "items" in schema:
+            schema["items"] = {"anyOf": [schema["items"], {"type": "string", "maxLength": 0}]}
+        return schema
+
+
+T = TypeVar("T")
+
+# A list filter's multi-valued parameter: ``?state=a&state=b`` or ``?state=a,b``.
+FilterList = Annotated[list[T], BeforeValidator(split_multi), _BlankItemsAllowed()]
+
+# A list filter's yes/no: a form's empty "any" means no condition.
+FilterBool = Annotated[
+    bool | None,
+    BeforeValidator(_blank_to_none),
+    WithJsonSchema(
+        {"anyOf": [{"type": "boolean"}, {"type": "string", "maxLength": 0}, {"type": "null"}]}
     ),
 ]

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shouwang.cases.choices import OPEN_STATES, CaseState
 from shouwang.cases.kinds import search_text
-from shouwang.common.params import FilterDate, split_multi
+from shouwang.common.params import FilterBool, FilterDate, FilterList
 from shouwang.hazards.choices import HazardCategory, HazardGrade, HazardSource
 from shouwang.hazards.kind import HAZARD_KIND
 from shouwang.hazards.models import Hazard
@@ -33,32 +33,22 @@ class HazardFilter(BaseModel):
     q: str = Field(
         "", max_length=100, description="text in title, address, responsible party or reference"
     )
-    state: list[CaseState] = Field(default_factory=list)
-    open: bool | None = Field(None, description="only open (true) or only ended (false) hazards")
-    category: list[HazardCategory] = Field(default_factory=list)
-    grade: list[HazardGrade] = Field(default_factory=list)
-    source: list[HazardSource] = Field(default_factory=list)
+    state: FilterList[CaseState] = Field(default_factory=list)
+    open: FilterBool = Field(None, description="only open (true) or only ended (false) hazards")
+    category: FilterList[HazardCategory] = Field(default_factory=list)
+    grade: FilterList[HazardGrade] = Field(default_factory=list)
+    source: FilterList[HazardSource] = Field(default_factory=list)
     unit: str = Field("", max_length=32, description="unit code: that unit and its subtree")
-    overdue: bool | None = None
+    overdue: FilterBool = None
     campaign: int | None = None
     found_from: FilterDate = None
     found_to: FilterDate = None
     sort: str = Field("-found_at")
 
-    @field_validator("state", "category", "grade", "source", mode="before")
-    @classmethod
-    def _split(cls, value: object) -> object:
-        return split_multi(value)
-
     @field_validator("sort")
     @classmethod
     def _sort(cls, value: str) -> str:
         return value if value in SORTS else "-found_at"
-
-    @field_validator("open", "overdue", mode="before")
-    @classmethod
-    def _blank_bool(cls, value: object) -> object:
-        return None if value == "" else value
 
     def apply(self, queryset: QuerySet[Hazard]) -> QuerySet[Hazard]:
         qs = queryset

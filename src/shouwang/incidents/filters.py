@@ -6,9 +6,9 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from shouwang.common.params import FilterDate, split_multi
+from shouwang.common.params import FilterDate, FilterList
 from shouwang.incidents.choices import IncidentSource
 from shouwang.incidents.models import Incident, IncidentCategory
 from shouwang.orgs.models import Unit
@@ -26,16 +26,11 @@ class IncidentFilter(BaseModel):
 
     date_from: FilterDate = Field(None, description="first day (local time), inclusive")
     date_to: FilterDate = Field(None, description="last day (local time), inclusive")
-    category: list[str] = Field(
+    category: FilterList[str] = Field(
         default_factory=list, description="category codes: each with its subcategories"
     )
     unit: str = Field("", max_length=32, description="unit code: that unit and its subtree")
-    source: list[IncidentSource] = Field(default_factory=list)
-
-    @field_validator("category", "source", mode="before")
-    @classmethod
-    def _split(cls, value: object) -> object:
-        return split_multi(value)
+    source: FilterList[IncidentSource] = Field(default_factory=list)
 
     def category_q(self, prefix: str = "category__") -> Q | None:
         """The categories asked for, with their subtrees; None when all are."""

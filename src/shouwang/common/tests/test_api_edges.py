@@ -3,6 +3,7 @@ server error, an HTML answer from the JSON API, or a wrong value read without a 
 
 import pytest
 
+from shouwang.antifraud.tests.factories import CARD_1
 from shouwang.common.apitest import session_client, token_client
 from shouwang.common.testing import Cast
 
@@ -58,3 +59,19 @@ def test_a_body_that_is_not_json_is_a_documented_400(cast: Cast) -> None:
 def test_paging_past_any_table_is_refused(cast: Cast) -> None:
     reply = token_client(cast.ivan).get("/api/v1/incidents/", {"offset": 10**30})
     assert (reply.status_code, list(reply.json()["detail"])) == (422, ["offset"])
+
+
+def test_a_foreign_key_past_the_database_s_range_matches_nothing(cast: Cast) -> None:
+    client = token_client(cast.ivan)
+    reply = client.get("/api/v1/antifraud/requests", {"report": HUGE, "organisation": "-" + HUGE})
+    assert reply.status_code == 200 and reply.json()["items"] == []
+    report = {
+        "fraud_type": "fake_authority",
+        "occurred_at": "2026-11-23T09:30:00+08:00",
+        "loss_amount": "1000",
+        "victim_phone": "13800001111",
+        "indicators": [{"kind": "bank_card", "value": CARD_1, "institution": HUGE}],
+    }
+    reply = client.post("/api/v1/antifraud/reports", report, content_type="application/json")
+    assert reply.status_code == 422
+    assert "indicators.0.institution" in reply.json()["detail"]
