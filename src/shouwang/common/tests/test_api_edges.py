@@ -75,3 +75,27 @@ def test_a_foreign_key_past_the_database_s_range_matches_nothing(cast: Cast) -> 
     reply = client.post("/api/v1/antifraud/reports", report, content_type="application/json")
     assert reply.status_code == 422
     assert "indicators.0.institution" in reply.json()["detail"]
+
+
+def test_a_nul_character_anywhere_in_the_text_is_refused(cast: Cast) -> None:
+    # PostgreSQL cannot compare text with NUL: these were server errors there.
+    client = token_client(cast.ivan)
+    for path, query in (
+        ("/api/v1/antifraud/warnings/proposals", {"state": "7\x00"}),
+        ("/api/v1/incidents/trends", {"category": "a\x00"}),
+        ("/api/v1/antifraud/reports", {"unit": "C\x00"}),
+    ):
+        reply = client.get(path, query)
+        assert reply.status_code == 400 and "detail" in reply.json()
+    body = '{"events": [{"type": "call", "time": "2026-11-24T09:00:00+08:00", "src": "1\\u0000"}]}'
+    reply = client.post("/api/v1/antifraud/warnings/events", body, content_type="application/json")
+    assert reply.status_code == 400
+    escaped = body.replace("\\u0000", "\\\\u0000")  # an escaped backslash, then text: no NUL
+    reply = client.post(
+        "/api/v1/antifraud/warnings/events", escaped, content_type="application/json"
+    )
+    assert reply.status_code != 400
+    page = session_client(cast.alice).get("/hazards/", {"q": "x\x00"})
+    assert page.status_code == 400
+    form = session_client(cast.alice).post("/hazards/new/", {"title": "x\x00"})
+    assert form.status_code == 400
