@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from shouwang.antifraud.choices import ACCOUNT_KINDS, FraudType, IndicatorKind
 from shouwang.antifraud.normalise import normalise, normalise_phone
+from shouwang.common.params import plausible
 from shouwang.orgs.choices import OrganisationKind
 from shouwang.orgs.models import Organisation
 
@@ -149,7 +150,7 @@ def parse_time(value: Any, key: str, errors: _Errors) -> datetime:
         if not text:
             errors.add(key, _("请填写时间。"))
             return now
-    if parsed is None:
+    if parsed is None or not plausible(parsed):
         errors.add(key, _("时间“%(v)s”格式不正确。") % {"v": str(value)[:30]})
         return now
     if timezone.is_naive(parsed):

@@ -41,8 +41,13 @@ def _iso_only(value: object) -> object:
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
+def plausible(value: date) -> bool:
+    """Whether a date (or time) lies in the years a record can carry."""
+    return FIRST_YEAR <= value.year <= LAST_YEAR
+
+
 def _plausible(value: date) -> date:
-    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+    if not plausible(value):
         raise ValueError(
             _("年份须在 %(first)d 至 %(last)d 之间。") % {"first": FIRST_YEAR, "last": LAST_YEAR}
         )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shouwang.common.params import plausible
 from shouwang.incidents.reader import Cell, RowError, Table
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ def parse_time(value: Cell, fmt: str = "") -> datetime | None:
                 parsed_or_none = datetime.fromisoformat(text.replace("Z", "+00:00"))
             except ValueError:
                 return None
-        if parsed_or_none is None:
+        if parsed_or_none is None or not plausible(parsed_or_none):
             return None
         parsed = parsed_or_none
     if timezone.is_naive(parsed):

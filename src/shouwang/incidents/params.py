@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import ValidationError as PydanticValidationError
 
+from shouwang.common.params import plausible
 from shouwang.engines.hotspots import MODELS
 from shouwang.incidents.filters import IncidentFilter
 from shouwang.incidents.forecasting import (
@@ -112,6 +113,9 @@ def parse_forecast(params: QueryDict) -> tuple[ForecastParams, list[str]]:
             start = date.fromisoformat(params.get("start", ""))
         except ValueError:
             errors.append(_("预测起始日期无效。"))
+        if not plausible(start):
+            errors.append(_("预测起始日期无效。"))
+            start = timezone.localdate()
 
     def choice(name: str, allowed: tuple[Any, ...], default: Any, cast: Any = str) -> Any:
         raw = params.get(name, "")

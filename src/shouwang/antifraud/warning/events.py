@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from shouwang.antifraud.warning.choices import EventType
+from shouwang.common.params import plausible
 from shouwang.engines.sheets import csv_records, json_lines
 
 MAX_EVENTS = 50_000
@@ -58,7 +59,7 @@ def _time(value: Any) -> datetime | None:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
         return None
-    return parsed if parsed.tzinfo is not None else None
+    return parsed if parsed.tzinfo is not None and plausible(parsed) else None
 
 
 def _check(raw: Any, where: str, problems: _Problems, *, text_numbers: bool) -> EventInput | None:

@@ -41,6 +41,7 @@ from shouwang.antifraud.warning.queries import (
 )
 from shouwang.antifraud.warning.scripts import script_for
 from shouwang.common.errors import NotPermitted
+from shouwang.common.params import plausible
 from shouwang.orgs.roles import Cap
 
 
@@ -246,6 +247,8 @@ def rule_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _aware(value: str) -> Any:
     parsed = parse_datetime(value.strip()) if value else None
+    if parsed is not None and not plausible(parsed):
+        return None
     if parsed is not None and timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed

@@ -99,3 +99,25 @@ def test_a_nul_character_anywhere_in_the_text_is_refused(cast: Cast) -> None:
     assert page.status_code == 400
     form = session_client(cast.alice).post("/hazards/new/", {"title": "x\x00"})
     assert form.status_code == 400
+
+
+def test_times_of_year_one_are_refused_where_pages_and_files_read_them(cast: Cast) -> None:
+    # Each overflowed into a server error when turned into UTC or a local midnight.
+    chief = session_client(cast.alice)
+    assert chief.get("/incidents/duty/", {"day": "0001-01-01"}).status_code == 200
+    assert chief.get("/incidents/patrol/", {"start": "0001-01-01"}).status_code in (200, 400)
+    assert chief.get("/incidents/map/", {"start": "9999-12-31"}).status_code in (200, 400)
+    client = token_client(cast.ivan)
+    event = {"type": "call", "time": "0001-01-01T00:00:00+08:00", "src": "1", "dst": "2"}
+    reply = client.post(
+        "/api/v1/antifraud/warnings/events", {"events": [event]}, content_type="application/json"
+    )
+    assert (reply.status_code, list(reply.json()["detail"])) == (422, ["events.0.time"])
+    report = {
+        "fraud_type": "fake_authority",
+        "occurred_at": "0001-01-01T00:00:00+08:00",
+        "loss_amount": "1000",
+        "victim_phone": "13800001111",
+    }
+    reply = client.post("/api/v1/antifraud/reports", report, content_type="application/json")
+    assert reply.status_code == 422 and "occurred_at" in reply.json()["detail"]

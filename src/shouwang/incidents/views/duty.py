@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shouwang.common.errors import NotPermitted
 from shouwang.common.forms import iso_date_input
+from shouwang.common.params import plausible
 from shouwang.incidents.actions import do_create_scheduled_event
 from shouwang.incidents.actions_duty import do_decide_duty
 from shouwang.incidents.choices import DutyLevel, EventKind
@@ -48,9 +49,10 @@ class EventForm(forms.Form):
 
 def _day(request: HttpRequest) -> date:
     try:
-        return date.fromisoformat(request.GET.get("day", ""))
+        day = date.fromisoformat(request.GET.get("day", ""))
     except ValueError:
         return timezone.localdate() + timedelta(days=1)
+    return day if plausible(day) else timezone.localdate() + timedelta(days=1)
 
 
 def _page(
@@ -93,6 +95,8 @@ def decide(request: HttpRequest) -> HttpResponse:
     try:
         day = date.fromisoformat(request.POST.get("day", ""))
     except ValueError:
+        day = timezone.localdate()
+    if not plausible(day):
         day = timezone.localdate()
     if station is None:
         raise PermissionDenied
