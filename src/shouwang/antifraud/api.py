@@ -103,14 +103,14 @@ def list_reports(
     )
 
 
-@router.get("/reports/{id:report_id}", response=responses(200, ReportOut), summary="A report")
+@router.get("/reports/{int:report_id}", response=responses(200, ReportOut), summary="A report")
 def get_report(request: HttpRequest, report_id: int) -> ReportOut:
     report = access_report(api_user(request), report_id)
     return ReportOut.of(report, _requests_of(report))
 
 
 @router.get(
-    "/reports/{id:report_id}/materials",
+    "/reports/{int:report_id}/materials",
     response=responses(200, list[EvidenceOut]),
     summary="A report's materials",
 )
@@ -120,7 +120,7 @@ def list_materials(request: HttpRequest, report_id: int) -> list[EvidenceOut]:
 
 
 @router.post(
-    "/reports/{id:report_id}/materials",
+    "/reports/{int:report_id}/materials",
     response=responses(201, EvidenceOut),
     summary="Attach a material (multipart)",
 )
@@ -140,7 +140,7 @@ def add_material(
 
 
 @router.post(
-    "/reports/{id:report_id}/close", response=responses(200, ReportOut), summary="Close a report"
+    "/reports/{int:report_id}/close", response=responses(200, ReportOut), summary="Close a report"
 )
 def close_report(request: HttpRequest, report_id: int, payload: NoteIn) -> ReportOut:
     """结案: the centre has done what it can. Open requests stay as they are."""
@@ -170,13 +170,13 @@ def list_requests(
     )
 
 
-@router.get("/requests/{id:request_id}", response=responses(200, RequestOut), summary="A request")
+@router.get("/requests/{int:request_id}", response=responses(200, RequestOut), summary="A request")
 def get_request(request: HttpRequest, request_id: int) -> RequestOut:
     return RequestOut.of(access_request(api_user(request), request_id))
 
 
 @router.post(
-    "/requests/{id:request_id}/answer",
+    "/requests/{int:request_id}/answer",
     response=responses(200, RequestOut),
     summary="Answer a request",
 )
@@ -190,7 +190,7 @@ def answer_request(request: HttpRequest, request_id: int, payload: AnswerIn) -> 
 
 
 @router.post(
-    "/requests/{id:request_id}/cancel",
+    "/requests/{int:request_id}/cancel",
     response=responses(200, RequestOut),
     summary="Withdraw a request",
 )
@@ -227,7 +227,7 @@ def blocklist_csv(request: HttpRequest, kind: IndicatorKind | None = None) -> St
 
 
 @router.post(
-    "/indicators/{id:indicator_id}/confirm",
+    "/indicators/{int:indicator_id}/confirm",
     response=responses(200, LookupOut),
     summary="Put an indicator on the blocklist",
 )

@@ -6,7 +6,6 @@ class CommonConfig(AppConfig):
     label = "common"
 
     def ready(self) -> None:
-        from shouwang.common import converters, lookups, related_lookups  # noqa: F401
+        from shouwang.common import lookups, related_lookups  # noqa: F401  (``__in_many``)
 
-        converters.register()  # before any URLconf is read
         related_lookups.register()

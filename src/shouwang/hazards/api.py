@@ -103,7 +103,7 @@ def _hazard_rows(queryset: QuerySet[Hazard]) -> QuerySet[Hazard]:
     )
 
 
-# --- campaigns (the id converter of /{id:hazard_id} keeps "campaigns" from matching it) --------
+# --- campaigns (the int converter of /{hazard_id} keeps "campaigns" from matching it) -------
 
 
 def _progress(campaign: Campaign, actor: User) -> ProgressOut:
@@ -168,7 +168,7 @@ def create_campaign(request: HttpRequest, payload: CampaignIn) -> Status[Campaig
 
 
 @router.get(
-    "/campaigns/{id:campaign_id}",
+    "/campaigns/{campaign_id}",
     response=responses(200, CampaignDetailOut),
     summary="A campaign and its progress",
 )
@@ -178,7 +178,7 @@ def get_campaign(request: HttpRequest, campaign_id: int) -> CampaignDetailOut:
 
 
 @router.post(
-    "/campaigns/{id:campaign_id}/checks",
+    "/campaigns/{campaign_id}/checks",
     response=responses(201, CheckOut),
     summary="Record that a premises was checked",
 )
@@ -229,7 +229,7 @@ def register_hazard(request: HttpRequest, payload: HazardIn) -> Status[HazardDet
 
 
 @router.get(
-    "/{id:hazard_id}",
+    "/{hazard_id}",
     response=responses(200, HazardDetailOut),
     summary="A hazard with its history and evidence",
 )
@@ -238,7 +238,7 @@ def get_hazard(request: HttpRequest, hazard_id: int) -> HazardDetailOut:
 
 
 @router.patch(
-    "/{id:hazard_id}",
+    "/{hazard_id}",
     response=responses(200, HazardDetailOut),
     summary="Correct a hazard's details",
 )
@@ -254,7 +254,7 @@ def update_hazard(request: HttpRequest, hazard_id: int, payload: HazardPatchIn) 
     return HazardDetailOut.of_detail(hazard)
 
 
-@router.post("/{id:hazard_id}/grade", response=responses(200, HazardDetailOut), summary="Grade")
+@router.post("/{hazard_id}/grade", response=responses(200, HazardDetailOut), summary="Grade")
 def grade_hazard(request: HttpRequest, hazard_id: int, payload: GradeIn) -> HazardDetailOut:
     """The grade sets the deadline from the SLA table unless `deadline` is given."""
     actor = api_user(request)
@@ -279,7 +279,7 @@ def _assignee_user(actor: User, username: str | None) -> User | None:
 
 
 @router.post(
-    "/{id:hazard_id}/assign",
+    "/{hazard_id}/assign",
     response=responses(200, HazardDetailOut),
     summary="Assign for rectification",
 )
@@ -301,7 +301,7 @@ def assign_hazard(request: HttpRequest, hazard_id: int, payload: AssignIn) -> Ha
 
 
 @router.post(
-    "/{id:hazard_id}/submit",
+    "/{hazard_id}/submit",
     response=responses(200, HazardDetailOut),
     summary="Report the rectification done",
 )
@@ -314,7 +314,7 @@ def submit_hazard(request: HttpRequest, hazard_id: int, payload: NoteIn) -> Haza
 
 
 @router.post(
-    "/{id:hazard_id}/verify",
+    "/{hazard_id}/verify",
     response=responses(200, HazardDetailOut),
     summary="Verify and close (销号)",
 )
@@ -327,7 +327,7 @@ def verify_hazard(request: HttpRequest, hazard_id: int, payload: NoteIn) -> Haza
 
 
 @router.post(
-    "/{id:hazard_id}/reject",
+    "/{hazard_id}/reject",
     response=responses(200, HazardDetailOut),
     summary="Reject the rectification",
 )
@@ -339,7 +339,7 @@ def reject_hazard(request: HttpRequest, hazard_id: int, payload: NoteIn) -> Haza
 
 
 @router.post(
-    "/{id:hazard_id}/reopen",
+    "/{hazard_id}/reopen",
     response=responses(200, HazardDetailOut),
     summary="Reopen a closed hazard",
 )
@@ -350,7 +350,7 @@ def reopen_hazard(request: HttpRequest, hazard_id: int, payload: ReopenIn) -> Ha
     return HazardDetailOut.of_detail(hazard)
 
 
-@router.post("/{id:hazard_id}/cancel", response=responses(200, HazardDetailOut), summary="Cancel")
+@router.post("/{hazard_id}/cancel", response=responses(200, HazardDetailOut), summary="Cancel")
 def cancel_hazard(request: HttpRequest, hazard_id: int, payload: CancelIn) -> HazardDetailOut:
     actor = api_user(request)
     hazard = access_hazard(actor, hazard_id)
@@ -359,7 +359,7 @@ def cancel_hazard(request: HttpRequest, hazard_id: int, payload: CancelIn) -> Ha
 
 
 @router.post(
-    "/{id:hazard_id}/evidence",
+    "/{hazard_id}/evidence",
     response=responses(201, EvidenceOut),
     summary="Upload evidence (multipart)",
 )

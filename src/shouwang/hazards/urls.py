@@ -2,8 +2,8 @@ from shouwang.hazards.views import campaigns, dashboard, edit, ledger, pages, re
 
 app_name = "hazards"
 urlpatterns = [
-    # Before pages: its <id:pk>/<str:action>/ would otherwise take <id:pk>/rectify/ and
-    # <id:pk>/edit/.
+    # Before pages: its <int:pk>/<str:action>/ would otherwise take <int:pk>/rectify/ and
+    # <int:pk>/edit/.
     *rectify.urlpatterns,
     *edit.urlpatterns,
     *pages.urlpatterns,

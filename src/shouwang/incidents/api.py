@@ -193,6 +193,6 @@ def decide(request: HttpRequest, payload: DecisionIn) -> Status[DecisionOut]:
     return Status(201, DecisionOut.of(decision))
 
 
-@router.get("/{id:incident_id}", response=responses(200, IncidentOut), summary="An incident")
+@router.get("/{incident_id}", response=responses(200, IncidentOut), summary="An incident")
 def get_incident(request: HttpRequest, incident_id: int) -> IncidentOut:
     return IncidentOut.of(access_incident(_actor(request), incident_id))

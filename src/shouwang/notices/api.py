@@ -52,7 +52,7 @@ def list_notices(request: HttpRequest, unread: bool = False) -> list[NoticeOut]:
     return [NoticeOut.of(n) for n in notices[:LIST_LIMIT]]
 
 
-@router.post("/{id:notice_id}/read", response={200: NoticeOut, **ERRORS}, summary="Mark read")
+@router.post("/{int:notice_id}/read", response={200: NoticeOut, **ERRORS}, summary="Mark read")
 def mark_read(request: HttpRequest, notice_id: int) -> NoticeOut:
     user = api_user(request)
     notice = access_notice(user, notice_id)

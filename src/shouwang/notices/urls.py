@@ -6,7 +6,7 @@ app_name = "notices"
 urlpatterns = [
     path("", views.notice_list, name="list"),
     path("badge/", views.badge, name="badge"),
-    path("<id:pk>/open/", views.open_notice, name="open"),
+    path("<int:pk>/open/", views.open_notice, name="open"),
     path("read-all/", views.read_all, name="read-all"),
     path("preferences/", views.preferences, name="preferences"),
 ]

@@ -27,7 +27,7 @@ router = Router(tags=["antifraud-trace"])
 
 
 @router.post(
-    "/reports/{id:report_id}/statements",
+    "/reports/{int:report_id}/statements",
     response={201: StatementOut, **ERRORS},
     summary="Import a bank statement for a report (multipart)",
 )
@@ -49,7 +49,7 @@ def import_statement(
 
 
 @router.post(
-    "/reports/{id:report_id}/traces",
+    "/reports/{int:report_id}/traces",
     response={201: TraceOut, **ERRORS},
     summary="Trace a report's transfer through its statements",
 )
@@ -74,13 +74,13 @@ def run_trace(request: HttpRequest, report_id: int, payload: TraceIn) -> Status[
     return Status(201, TraceOut.of(trace))
 
 
-@router.get("/traces/{id:trace_id}", response={200: TraceOut, **ERRORS}, summary="A trace")
+@router.get("/traces/{int:trace_id}", response={200: TraceOut, **ERRORS}, summary="A trace")
 def get_trace(request: HttpRequest, trace_id: int) -> TraceOut:
     return TraceOut.of(access_trace(api_user(request), trace_id))
 
 
 @router.post(
-    "/traces/{id:trace_id}/freezes",
+    "/traces/{int:trace_id}/freezes",
     response={201: list[RequestOut], **ERRORS},
     summary="Send freeze requests for accounts of a trace's freeze list",
 )

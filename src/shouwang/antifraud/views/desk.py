@@ -85,5 +85,5 @@ def desk_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("desk/", desk, name="desk"),
-    path("desk/<id:pk>/", desk_answer, name="desk-answer"),
+    path("desk/<int:pk>/", desk_answer, name="desk-answer"),
 ]

@@ -91,12 +91,12 @@ def list_tasks(request: HttpRequest, state: str = "open") -> list[TaskOut]:
     return [TaskOut.of(t) for t in tasks.order_by("deadline", "id")[:LIST_LIMIT]]
 
 
-@router.get("/tasks/{id:task_id}", response={200: TaskOut, **ERRORS}, summary="A task")
+@router.get("/tasks/{int:task_id}", response={200: TaskOut, **ERRORS}, summary="A task")
 def get_task(request: HttpRequest, task_id: int) -> TaskOut:
     return TaskOut.of(access_task(police_user(request), task_id))
 
 
-@router.post("/tasks/{id:task_id}/outcome", response={200: TaskOut, **ERRORS})
+@router.post("/tasks/{int:task_id}/outcome", response={200: TaskOut, **ERRORS})
 def post_outcome(request: HttpRequest, task_id: int, payload: OutcomeIn) -> TaskOut:
     """Record the outcome; ``lost`` (with loss_amount) also registers a fraud report."""
     actor = police_user(request)
@@ -126,7 +126,7 @@ def list_proposals(request: HttpRequest, state: str = "pending") -> list[Proposa
     return [ProposalOut.of(p) for p in proposals.prefetch_related("requests")[:LIST_LIMIT]]
 
 
-@router.post("/proposals/{id:proposal_id}/approve", response={200: ProposalOut, **ERRORS})
+@router.post("/proposals/{int:proposal_id}/approve", response={200: ProposalOut, **ERRORS})
 def approve(request: HttpRequest, proposal_id: int, payload: DecisionIn) -> ProposalOut:
     actor = police_user(request)
     proposal = access_proposal(actor, proposal_id)
@@ -134,7 +134,7 @@ def approve(request: HttpRequest, proposal_id: int, payload: DecisionIn) -> Prop
     return ProposalOut.of(proposal)
 
 
-@router.post("/proposals/{id:proposal_id}/reject", response={200: ProposalOut, **ERRORS})
+@router.post("/proposals/{int:proposal_id}/reject", response={200: ProposalOut, **ERRORS})
 def reject(request: HttpRequest, proposal_id: int, payload: DecisionIn) -> ProposalOut:
     actor = police_user(request)
     proposal = access_proposal(actor, proposal_id)
@@ -187,7 +187,7 @@ def list_rules(request: HttpRequest) -> list[RuleOut]:
     return [RuleOut.of(r, editable=rule_editable_by(actor, r)) for r in _rules(actor)]
 
 
-@router.get("/rules/{id:rule_pk}", response={200: RuleOut, **ERRORS}, summary="A rule")
+@router.get("/rules/{int:rule_pk}", response={200: RuleOut, **ERRORS}, summary="A rule")
 def get_rule(request: HttpRequest, rule_pk: int) -> RuleOut:
     return _rule_out(police_user(request), rule_pk)
 
@@ -212,7 +212,7 @@ def create_rule(request: HttpRequest, payload: RuleIn) -> Status[RuleOut]:
     return Status(201, _rule_out(actor, version.rule_id))
 
 
-@router.post("/rules/{id:rule_pk}/versions", response={201: VersionOut, **ERRORS})
+@router.post("/rules/{int:rule_pk}/versions", response={201: VersionOut, **ERRORS})
 def add_version(request: HttpRequest, rule_pk: int, payload: VersionIn) -> Status[VersionOut]:
     """A new version; the active one stays active until another is switched on."""
     actor = police_user(request)
@@ -231,7 +231,7 @@ def _aware(value: datetime) -> datetime:
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
-@router.post("/versions/{id:version_pk}/backtest", response={201: BacktestOut, **ERRORS})
+@router.post("/versions/{int:version_pk}/backtest", response={201: BacktestOut, **ERRORS})
 def backtest(request: HttpRequest, version_pk: int, payload: BacktestIn) -> Status[BacktestOut]:
     """Replay the stored events of [since, until] through this version alone (a time without
     an offset is local time)."""
@@ -243,7 +243,7 @@ def backtest(request: HttpRequest, version_pk: int, payload: BacktestIn) -> Stat
     return Status(201, BacktestOut.of(result))
 
 
-@router.post("/versions/{id:version_pk}/activate", response={200: RuleOut, **ERRORS})
+@router.post("/versions/{int:version_pk}/activate", response={200: RuleOut, **ERRORS})
 def activate(request: HttpRequest, version_pk: int) -> RuleOut:
     """Switch the rule on at this version; only a backtested version (else 422)."""
     actor = police_user(request)
@@ -252,7 +252,7 @@ def activate(request: HttpRequest, version_pk: int) -> RuleOut:
     return _rule_out(actor, version.rule_id)
 
 
-@router.post("/rules/{id:rule_pk}/deactivate", response={200: RuleOut, **ERRORS})
+@router.post("/rules/{int:rule_pk}/deactivate", response={200: RuleOut, **ERRORS})
 def deactivate(request: HttpRequest, rule_pk: int) -> RuleOut:
     actor = police_user(request)
     actions.do_deactivate_rule(access_rule(actor, rule_pk, to_edit=True), actor=actor)

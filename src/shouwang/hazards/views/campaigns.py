@@ -256,6 +256,6 @@ def campaign_check(request: HttpRequest, pk: int) -> HttpResponse:
 urlpatterns: list[URLPattern] = [
     path("campaigns/", campaign_list, name="campaign-list"),
     path("campaigns/new/", campaign_create, name="campaign-create"),
-    path("campaigns/<id:pk>/", campaign_detail, name="campaign-detail"),
-    path("campaigns/<id:pk>/check/", campaign_check, name="campaign-check"),
+    path("campaigns/<int:pk>/", campaign_detail, name="campaign-detail"),
+    path("campaigns/<int:pk>/check/", campaign_check, name="campaign-check"),
 ]

@@ -210,5 +210,5 @@ def hazard_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
-    path("<id:pk>/edit/", hazard_edit, name="hazard-edit"),
+    path("<int:pk>/edit/", hazard_edit, name="hazard-edit"),
 ]

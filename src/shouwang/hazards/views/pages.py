@@ -495,6 +495,6 @@ urlpatterns: list[URLPattern] = [
     path("map.geojson", hazard_geojson, name="hazard-geojson"),
     path("units.geojson", unit_geojson, name="unit-geojson"),
     path("new/", hazard_register, name="hazard-register"),
-    path("<id:pk>/", hazard_detail, name="hazard-detail"),
-    path("<id:pk>/<str:action>/", hazard_action, name="hazard-action"),
+    path("<int:pk>/", hazard_detail, name="hazard-detail"),
+    path("<int:pk>/<str:action>/", hazard_action, name="hazard-action"),
 ]

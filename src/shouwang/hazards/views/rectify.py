@@ -186,5 +186,5 @@ def hazard_rectify(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("assigned/", assigned_list, name="assigned-list"),
-    path("<id:pk>/rectify/", hazard_rectify, name="hazard-rectify"),
+    path("<int:pk>/rectify/", hazard_rectify, name="hazard-rectify"),
 ]

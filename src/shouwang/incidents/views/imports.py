@@ -192,5 +192,5 @@ def mapping_edit(request: HttpRequest, pk: int) -> HttpResponse:
 urlpatterns: list[URLPattern] = [
     path("import/", import_page, name="import"),
     path("import/mappings/new/", mapping_create, name="mapping-create"),
-    path("import/mappings/<id:pk>/", mapping_edit, name="mapping-edit"),
+    path("import/mappings/<int:pk>/", mapping_edit, name="mapping-edit"),
 ]

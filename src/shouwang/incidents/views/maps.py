@@ -169,7 +169,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("", incident_list, name="list"),
-    path("<id:pk>/", incident_detail, name="detail"),
+    path("<int:pk>/", incident_detail, name="detail"),
     path("map/", incident_map, name="map"),
     path("map.geojson", incident_geojson, name="geojson"),
     path("forecast.geojson", forecast_geojson, name="forecast-geojson"),
