@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator, BeforeValidator, GetJsonSchemaHandler, WithJsonSchema
 from pydantic_core import CoreSchema
@@ -54,8 +55,28 @@ def _plausible(value: date) -> date:
     return value
 
 
+def _local_if_naive(value: datetime) -> datetime:
+    # A time without an offset is read in the server's time zone (Asia/Shanghai by default).
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
 IsoDate = Annotated[date, BeforeValidator(_iso_only), AfterValidator(_plausible)]
-IsoDateTime = Annotated[datetime, BeforeValidator(_iso_only), AfterValidator(_plausible)]
+IsoDateTime = Annotated[
+    datetime,
+    BeforeValidator(_iso_only),
+    AfterValidator(_plausible),
+    AfterValidator(_local_if_naive),
+]
+
+
+def iso_date(text: str) -> date | None:
+    """A date typed as ISO 8601 text (a page's or a form's field); None when it is not one or
+    its year is not plausible."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if plausible(day) else None
 
 
 def _blank_to_none(value: object) -> object:

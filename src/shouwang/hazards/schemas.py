@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from django.utils import timezone
 from ninja import Schema
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from shouwang.cases.choices import CaseAction, CaseState
 from shouwang.cases.schemas import EvidenceOut
@@ -35,16 +34,6 @@ if TYPE_CHECKING:
 # --- inputs -------------------------------------------------------------------------------
 
 
-class _AwareDeadline(Schema):
-    @field_validator("deadline", mode="after", check_fields=False)
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        # A deadline without an offset is read in the server's time zone (Asia/Shanghai).
-        if value is not None and timezone.is_naive(value):
-            return timezone.make_aware(value)
-        return value
-
-
 class HazardIn(Schema):
     title: str = Field(max_length=200)
     category: HazardCategory
@@ -60,13 +49,6 @@ class HazardIn(Schema):
     responsible_name: str = Field("", max_length=200)
     responsible_contact: str = Field("", max_length=50)
     responsible_phone: str = Field("", max_length=32)
-
-    @field_validator("found_at", mode="after")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and timezone.is_naive(value):
-            return timezone.make_aware(value)
-        return value
 
 
 class HazardPatchIn(Schema):
@@ -88,21 +70,14 @@ class HazardPatchIn(Schema):
         None, description="refuse the change unless the hazard is still in this state"
     )
 
-    @field_validator("found_at", mode="after")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and timezone.is_naive(value):
-            return timezone.make_aware(value)
-        return value
 
-
-class GradeIn(_AwareDeadline):
+class GradeIn(Schema):
     grade: HazardGrade
     deadline: IsoDateTime | None = Field(None, description="default: from the SLA table")
     note: str = ""
 
 
-class AssignIn(_AwareDeadline):
+class AssignIn(Schema):
     requirement: str = Field(description="整改要求: what the assignee must do")
     unit: str | None = Field(None, description="code of a unit in your jurisdiction")
     user: str | None = Field(None, description="username of an officer in your jurisdiction")
@@ -115,7 +90,7 @@ class NoteIn(Schema):
     note: str = ""
 
 
-class ReopenIn(_AwareDeadline):
+class ReopenIn(Schema):
     note: str
     deadline: IsoDateTime | None = None
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import ValidationError as PydanticValidationError
 
-from shouwang.common.params import plausible
+from shouwang.common.params import iso_date
 from shouwang.engines.hotspots import MODELS
 from shouwang.incidents.filters import IncidentFilter
 from shouwang.incidents.forecasting import (
@@ -109,13 +109,11 @@ def parse_forecast(params: QueryDict) -> tuple[ForecastParams, list[str]]:
     errors: list[str] = []
     start = timezone.localdate()
     if params.get("start"):
-        try:
-            start = date.fromisoformat(params.get("start", ""))
-        except ValueError:
+        parsed = iso_date(params.get("start", ""))
+        if parsed is None:
             errors.append(_("预测起始日期无效。"))
-        if not plausible(start):
-            errors.append(_("预测起始日期无效。"))
-            start = timezone.localdate()
+        else:
+            start = parsed
 
     def choice(name: str, allowed: tuple[Any, ...], default: Any, cast: Any = str) -> Any:
         raw = params.get(name, "")

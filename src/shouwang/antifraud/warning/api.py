@@ -6,13 +6,11 @@ see an approved proposal only as a block request in their own desk queue (/api/v
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
@@ -227,10 +225,6 @@ def add_version(request: HttpRequest, rule_pk: int, payload: VersionIn) -> Statu
     return Status(201, VersionOut.of(version))
 
 
-def _aware(value: datetime) -> datetime:
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
-
-
 @router.post("/versions/{int:version_pk}/backtest", response={201: BacktestOut, **ERRORS})
 def backtest(request: HttpRequest, version_pk: int, payload: BacktestIn) -> Status[BacktestOut]:
     """Replay the stored events of [since, until] through this version alone (a time without
@@ -238,7 +232,7 @@ def backtest(request: HttpRequest, version_pk: int, payload: BacktestIn) -> Stat
     actor = police_user(request)
     version = access_version(actor, version_pk, to_edit=True)
     result = actions.do_backtest_version(
-        version, since=_aware(payload.since), until=_aware(payload.until), actor=actor
+        version, since=payload.since, until=payload.until, actor=actor
     )
     return Status(201, BacktestOut.of(result))
 

@@ -121,3 +121,16 @@ def test_times_of_year_one_are_refused_where_pages_and_files_read_them(cast: Cas
     }
     reply = client.post("/api/v1/antifraud/reports", report, content_type="application/json")
     assert reply.status_code == 422 and "occurred_at" in reply.json()["detail"]
+
+
+def test_a_time_without_an_offset_is_read_in_the_server_s_time_zone() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from pydantic import TypeAdapter
+
+    from shouwang.common.params import IsoDateTime
+
+    read = TypeAdapter(IsoDateTime).validate_python
+    shanghai = timezone(timedelta(hours=8))
+    assert read("2026-11-24T09:30:00") == datetime(2026, 11, 24, 9, 30, tzinfo=shanghai)
+    assert read("2026-11-24T09:30:00+00:00").utcoffset() == timedelta(0)  # an offset is kept

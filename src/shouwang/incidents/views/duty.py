@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shouwang.common.errors import NotPermitted
 from shouwang.common.forms import iso_date_input
-from shouwang.common.params import plausible
+from shouwang.common.params import iso_date
 from shouwang.incidents.actions import do_create_scheduled_event
 from shouwang.incidents.actions_duty import do_decide_duty
 from shouwang.incidents.choices import DutyLevel, EventKind
@@ -48,11 +48,7 @@ class EventForm(forms.Form):
 
 
 def _day(request: HttpRequest) -> date:
-    try:
-        day = date.fromisoformat(request.GET.get("day", ""))
-    except ValueError:
-        return timezone.localdate() + timedelta(days=1)
-    return day if plausible(day) else timezone.localdate() + timedelta(days=1)
+    return iso_date(request.GET.get("day", "")) or timezone.localdate() + timedelta(days=1)
 
 
 def _page(
@@ -92,12 +88,7 @@ def duty(request: HttpRequest) -> HttpResponse:
 def decide(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     station = stations_for_user(actor).filter(code=request.POST.get("unit", "")).first()
-    try:
-        day = date.fromisoformat(request.POST.get("day", ""))
-    except ValueError:
-        day = timezone.localdate()
-    if not plausible(day):
-        day = timezone.localdate()
+    day = iso_date(request.POST.get("day", "")) or timezone.localdate()
     if station is None:
         raise PermissionDenied
     try:
