@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
@@ -17,7 +17,6 @@ from ninja import Router, Status
 from shouwang.antifraud.warning import actions
 from shouwang.antifraud.warning.events import parse_events
 from shouwang.antifraud.warning.feedback import Precision, by_model_version, by_rule_version
-from shouwang.antifraud.warning.models import WarningRule
 from shouwang.antifraud.warning.queries import (
     access_proposal,
     access_rule,
@@ -164,17 +163,13 @@ def precision(request: HttpRequest) -> PrecisionTableOut:
     )
 
 
-def _rules(actor: User) -> QuerySet[WarningRule]:
-    return (
-        rules_for_user(actor)
-        .select_related("unit", "active_version")
-        .prefetch_related("versions__created_by", "versions__backtests__ran_by", "versions__rule")
-    )
+# What RuleOut reads of each rule's versions, fetched in a few queries for any number of rules.
+_RULE_OUT_PREFETCH = ("versions__created_by", "versions__backtests__ran_by", "versions__rule")
 
 
 def _rule_out(actor: User, rule_pk: int) -> RuleOut:
     rule = access_rule(actor, rule_pk)
-    rule = _rules(actor).get(pk=rule.pk)
+    prefetch_related_objects([rule], *_RULE_OUT_PREFETCH)
     return RuleOut.of(rule, editable=rule_editable_by(actor, rule))
 
 
@@ -182,7 +177,12 @@ def _rule_out(actor: User, rule_pk: int) -> RuleOut:
 def list_rules(request: HttpRequest) -> list[RuleOut]:
     """The rules of the caller's subtree and of the units above it (those to read only)."""
     actor = police_user(request)
-    return [RuleOut.of(r, editable=rule_editable_by(actor, r)) for r in _rules(actor)]
+    rules = (
+        rules_for_user(actor)
+        .select_related("unit", "active_version")
+        .prefetch_related(*_RULE_OUT_PREFETCH)
+    )
+    return [RuleOut.of(r, editable=rule_editable_by(actor, r)) for r in rules]
 
 
 @router.get("/rules/{int:rule_pk}", response={200: RuleOut, **ERRORS}, summary="A rule")
