@@ -43,6 +43,10 @@ _MAPPING_COLUMNS = (
     "unit_column",
     "external_id_column",
 )
+# Two calls about one incident come minutes apart and a street apart; wider windows would
+# merge different incidents.
+DUPLICATE_MINUTES_MAX = 7 * 24 * 60
+DUPLICATE_METRES_MAX = 10_000
 
 
 def _require_import(actor: User) -> None:
@@ -85,6 +89,18 @@ def do_save_import_mapping(
     source = str(values.get("source") or IncidentSource.IMPORT)
     if source not in IncidentSource.values:
         errors["source"] = _("无效的来源。")
+    limits = {
+        "duplicate_minutes": (10, DUPLICATE_MINUTES_MAX),
+        "duplicate_metres": (50, DUPLICATE_METRES_MAX),
+    }
+    thresholds: dict[str, int] = {}
+    for key, (default, high) in limits.items():
+        try:
+            thresholds[key] = int(values.get(key, default))
+        except (TypeError, ValueError):
+            thresholds[key] = -1
+        if not 0 <= thresholds[key] <= high:
+            errors[key] = _("请填写 0 到 %(high)d 之间的整数。") % {"high": high}
     clash = ImportMapping.objects.filter(unit=unit, name=name.strip())
     if mapping is not None:
         clash = clash.exclude(pk=mapping.pk)
@@ -101,8 +117,8 @@ def do_save_import_mapping(
     target.category_values = {str(k).strip(): str(v) for k, v in category_values.items()}
     for key in _MAPPING_COLUMNS:
         setattr(target, key, str(values.get(key, "")).strip())
-    target.duplicate_minutes = int(values.get("duplicate_minutes", 10))
-    target.duplicate_metres = int(values.get("duplicate_metres", 50))
+    target.duplicate_minutes = thresholds["duplicate_minutes"]
+    target.duplicate_metres = thresholds["duplicate_metres"]
     target.updated_at = timezone.now()
     created = target.pk is None
     target.save()

@@ -39,6 +39,17 @@ def units_for_user(user: User) -> QuerySet[Unit]:
     return Unit.objects.filter(path__startswith=root.path)
 
 
+def unit_choices(user: User) -> list[Unit]:
+    """The units a user may pick in a form's select: the covered ones, without grids (too many
+    for a select) and centres (they work for the unit above them)."""
+    return list(
+        units_for_user(user)
+        .exclude(kind__in=[UnitKind.GRID, UnitKind.CENTRE])
+        .only("code", "name", "depth")
+        .order_by("path")
+    )
+
+
 def scope_q(user: User, *, unit_field: str = "unit", org_field: str | None = None) -> Q | None:
     """The filter that restricts a model to what `user` may see, or None for "everything".
 

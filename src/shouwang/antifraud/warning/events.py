@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -88,7 +89,11 @@ def _check(raw: Any, where: str, problems: _Problems, *, text_numbers: bool) -> 
         if text_numbers and isinstance(value, str):
             with contextlib.suppress(ValueError):
                 value = data[name] = float(value)
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or (isinstance(value, float) and not math.isfinite(value))  # JSON cannot hold NaN
+        ):
             problems.add(f"{where}.{name}", _("“%(v)s”不是数字。") % {"v": str(value)[:30]})
             ok = False
     for name in PARTY_FIELDS:

@@ -42,7 +42,9 @@ from shouwang.antifraud.warning.queries import (
 from shouwang.antifraud.warning.scripts import script_for
 from shouwang.common.errors import NotPermitted
 from shouwang.common.params import plausible
+from shouwang.orgs.models import Unit, User
 from shouwang.orgs.roles import Cap
+from shouwang.orgs.scoping import jurisdiction, unit_choices, units_for_user
 
 
 def example_rule() -> dict[str, Any]:
@@ -181,6 +183,10 @@ def rule_list(request: HttpRequest) -> HttpResponse:
     return render(request, "fraud_warning/rule_list.html", {"rules": rules})
 
 
+def _covered_unit(actor: User, code: str) -> Unit | None:
+    return units_for_user(actor).filter(code=code).first() if code else None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
@@ -196,15 +202,22 @@ def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     fraud_type = request.POST.get(
         "fraud_type", latest.fraud_type if latest is not None else FraudType.OTHER
     )
+    # A new rule belongs to a unit the user picks (their own by default); a version stays
+    # with its rule's unit.
+    home = jurisdiction(actor)
+    unit_code = request.POST.get("unit", home.code if home is not None else "").strip()
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
+        unit = rule.unit if rule is not None else _covered_unit(actor, unit_code)
         try:
+            if unit is None:
+                raise ValidationError({"unit": [_("请选择您辖区内的单位。")]})
             version = actions.do_save_rule_version(
                 load_json(text),
                 rule_id=rule_id,
                 fraud_type=fraud_type,
                 actor=actor,
-                unit=rule.unit if rule is not None else None,
+                unit=unit,
                 new=rule is None,
             )
             return redirect("fraud_warning:rule-detail", pk=version.rule_id)
@@ -216,6 +229,8 @@ def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         {
             "rule": rule,
             "rule_id": rule_id,
+            "units": unit_choices(actor) if rule is None else [],
+            "unit_code": unit_code,
             "text": text,
             "fraud_type": fraud_type,
             "fraud_types": FraudType.choices,

@@ -164,6 +164,10 @@ def test_the_patrol_page_reports_areas_and_reach(data: Cast) -> None:
     cover = alice.get(f"/incidents/patrol/coverage.geojson?points={lat},{lon}").json()
     assert {f["properties"]["minutes"] for f in cover["features"]} == {5}
     assert alice.get("/incidents/patrol/?points=north").status_code == 400
+    # Not a number, or not a finite one: the page says so (NaN was a server error).
+    for bad in ("nan", "inf", "lots"):
+        refused = alice.get(f"/incidents/patrol/?budget={bad}&speed=30")
+        assert refused.status_code == 400 and "巡逻面积应为数字" in refused.content.decode()
 
 
 def test_patrol_areas_on_hexagons(data: Cast) -> None:
@@ -279,6 +283,16 @@ def test_a_mapping_is_changed_by_its_own_unit_only(data: Cast) -> None:
     assert response.status_code == 302
     used.refresh_from_db()
     assert (used.name, used.crs, used.duplicate_minutes) == ("新名", "BD-09", 5)
+    # Thresholds past any sensible window are refused (a huge one was a server error).
+    response = alice.post(
+        f"/incidents/import/mappings/{used.pk}/",
+        {"name": "新名", "unit": data.station_a.code, "source": "call", "time_column": "报警时间",
+         "category_column": "警情类别", "x_column": "经度", "y_column": "纬度", "crs": "BD-09",
+         "duplicate_minutes": 10**20, "duplicate_metres": 30},
+    )  # fmt: skip
+    assert response.status_code == 422
+    used.refresh_from_db()
+    assert used.duplicate_minutes == 5
     assert (
         session_client(data.charlie).get(f"/incidents/import/mappings/{used.pk}/").status_code
         == 404

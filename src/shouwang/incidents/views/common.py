@@ -9,9 +9,7 @@ from django.http import Http404, HttpRequest
 
 from shouwang.incidents.models import IncidentCategory
 from shouwang.incidents.queries import access_unit, home_unit, may_view
-from shouwang.orgs.choices import UnitKind
 from shouwang.orgs.models import Unit, User
-from shouwang.orgs.scoping import units_for_user
 
 
 def actor_of(request: HttpRequest) -> User:
@@ -31,16 +29,6 @@ def chosen_unit(request: HttpRequest, user: User) -> Unit:
     if unit is None:
         raise Http404
     return unit
-
-
-def unit_choices(user: User) -> list[Unit]:
-    # Grids are too many for a select; a grid's code can still be typed into the URL.
-    return list(
-        units_for_user(user)
-        .exclude(kind__in=[UnitKind.GRID, UnitKind.CENTRE])
-        .only("code", "name", "depth")
-        .order_by("path")
-    )
 
 
 def category_choices() -> list[dict[str, Any]]:

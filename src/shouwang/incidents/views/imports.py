@@ -16,7 +16,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from shouwang.common.errors import NotPermitted
-from shouwang.incidents.actions import do_import_incidents, do_save_import_mapping
+from shouwang.incidents.actions import (
+    DUPLICATE_METRES_MAX,
+    DUPLICATE_MINUTES_MAX,
+    do_import_incidents,
+    do_save_import_mapping,
+)
 from shouwang.incidents.choices import IncidentSource
 from shouwang.incidents.models import ImportMapping
 from shouwang.incidents.queries import access_mapping, mappings_for_user
@@ -82,10 +87,16 @@ class MappingForm(forms.Form):
     unit_column = forms.CharField(label=gettext_lazy("单位列"), required=False)
     external_id_column = forms.CharField(label=gettext_lazy("编号列"), required=False)
     duplicate_minutes = forms.IntegerField(
-        label=gettext_lazy("重复判定时间(分钟)"), min_value=0, initial=10
+        label=gettext_lazy("重复判定时间(分钟)"),
+        min_value=0,
+        max_value=DUPLICATE_MINUTES_MAX,
+        initial=10,
     )
     duplicate_metres = forms.IntegerField(
-        label=gettext_lazy("重复判定距离(米)"), min_value=0, initial=50
+        label=gettext_lazy("重复判定距离(米)"),
+        min_value=0,
+        max_value=DUPLICATE_METRES_MAX,
+        initial=50,
     )
 
     def clean_category_values(self) -> dict[str, str]:

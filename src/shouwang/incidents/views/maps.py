@@ -23,8 +23,8 @@ from shouwang.incidents.geojson import (
 )
 from shouwang.incidents.params import cell_choices, model_choices, parse_filter, parse_forecast
 from shouwang.incidents.queries import access_incident, incidents_for_user
-from shouwang.incidents.views.common import actor_of, category_choices, chosen_unit, unit_choices
-from shouwang.orgs.scoping import units_for_user
+from shouwang.incidents.views.common import actor_of, category_choices, chosen_unit
+from shouwang.orgs.scoping import unit_choices, units_for_user
 
 MAP_DAYS = 28
 SHIFT_LABELS = ((0, "00:00–08:00"), (1, "08:00–16:00"), (2, "16:00–24:00"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
@@ -26,8 +27,9 @@ from shouwang.incidents.patrol import DEFAULT_SPEED_KMH, Coverage, coverage, pat
 from shouwang.incidents.queries import incidents_for_user
 from shouwang.incidents.roads import configured as roads_configured
 from shouwang.incidents.roads import road_network
-from shouwang.incidents.views.common import actor_of, chosen_unit, unit_choices
+from shouwang.incidents.views.common import actor_of, chosen_unit
 from shouwang.orgs.models import Unit, User
+from shouwang.orgs.scoping import unit_choices
 
 logger = logging.getLogger(__name__)
 DEFAULT_BUDGET_KM2 = 0.5
@@ -35,10 +37,25 @@ COVERAGE_DAYS = 90
 MAX_POINTS = 50
 
 
-def _number(request: HttpRequest, name: str, default: float, low: float, high: float) -> float:
+def _number(
+    request: HttpRequest,
+    name: str,
+    label: str,
+    bounds: tuple[float, float, float],
+    errors: list[str],
+) -> float:
+    """The parameter clamped to [low, high]; the default, with an error, when it is not a
+    finite number. ``bounds`` is (default, low, high)."""
+    default, low, high = bounds
+    text = request.GET.get(name, "").strip()
+    if not text:
+        return default
     try:
-        value = float(request.GET.get(name, default))
+        value = float(text)
     except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        errors.append(_("%(field)s应为数字。") % {"field": label})
         return default
     return min(max(value, low), high)
 
@@ -81,8 +98,8 @@ def _roads(request: HttpRequest, notices: list[str]) -> RoadNetwork | None:
 
 def _state(request: HttpRequest, actor: User, unit: Unit) -> PatrolState:
     params, errors = parse_forecast(request.GET)
-    budget = _number(request, "budget", DEFAULT_BUDGET_KM2, 0.01, 100.0)
-    speed = _number(request, "speed", DEFAULT_SPEED_KMH, 1.0, 200.0)
+    budget = _number(request, "budget", _("巡逻面积"), (DEFAULT_BUDGET_KM2, 0.01, 100.0), errors)
+    speed = _number(request, "speed", _("车速"), (DEFAULT_SPEED_KMH, 1.0, 200.0), errors)
     # Patrol areas cover the whole window: a shift's map is the incident map's business.
     fc = replace(params, shift=None).forecast(actor, IncidentFilter(), unit)
     areas = patrol_areas(fc, budget)

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET
 from shouwang.incidents.choices import Period
 from shouwang.incidents.params import parse_filter
 from shouwang.incidents.trends import trend_report
-from shouwang.incidents.views.common import actor_of, category_choices, chosen_unit, unit_choices
+from shouwang.incidents.views.common import actor_of, category_choices, chosen_unit
+from shouwang.orgs.scoping import unit_choices
 
 
 @login_required

@@ -1,6 +1,7 @@
 """Rules belong to a unit: they apply to the events that unit's subtree receives, a
 neighbouring city's centre neither triggers nor sees them, and the units below read them."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from shouwang.antifraud.warning.actions import (
 )
 from shouwang.antifraud.warning.events import parse_events
 from shouwang.antifraud.warning.models import BlockProposal, WarningRule
+from shouwang.antifraud.warning.queries import rule_editable_by, rules_for_user
 from shouwang.antifraud.warning.tests.helpers import BURST_EVENTS, BURST_RULE, T0, switched_on
 from shouwang.common.apitest import session_client
 from shouwang.common.testing import PASSWORD, Cast
@@ -141,3 +143,38 @@ def test_event_file_rows_are_counted_as_a_spreadsheet_shows_them() -> None:
     with pytest.raises(ValidationError) as raised:
         read_event_file("feed.jsonl", jsonl.encode())
     assert set(raised.value.message_dict) == {"row.2"}
+
+
+def _new_rule(client_user: User, **fields: str) -> int:
+    page = session_client(client_user).post(
+        "/antifraud/warnings/rules/new/",
+        {"rule_id": "burst", "fraud_type": "other", "definition": json.dumps(BURST_RULE), **fields},
+    )
+    return int(page.status_code)
+
+
+def test_the_rule_page_puts_a_new_rule_in_the_unit_picked(cast: Cast) -> None:
+    form = session_client(cast.ivan).get("/antifraud/warnings/rules/new/").content.decode()
+    assert f'<option value="{cast.station_a.code}"' in form
+    assert _new_rule(cast.ivan, unit=cast.station_a.code) == 302
+    rule = WarningRule.objects.get()
+    assert rule.unit == cast.station_a
+    # It is the station's rule: its chief reads it, the neighbouring station's does not.
+    assert rule in rules_for_user(cast.alice)
+    assert rule not in rules_for_user(cast.charlie)
+    assert rule_editable_by(cast.ivan, rule)
+
+
+@pytest.mark.parametrize("who", ["ivan", "admin"])
+def test_a_new_rule_outside_the_jurisdiction_or_without_a_unit_is_refused(
+    cast: Cast, who: str
+) -> None:
+    user = getattr(cast, who)
+    neighbour = _other_city_analyst().unit
+    assert neighbour is not None
+    assert _new_rule(user, unit=neighbour.code) in ((422,) if who == "ivan" else (302,))
+    WarningRule.objects.all().delete()
+    # The administrator covers every unit but belongs to none: a rule needs one picked.
+    assert _new_rule(user, unit="") == 422
+    assert _new_rule(user, unit="nosuchunit") == 422
+    assert not WarningRule.objects.exists()
