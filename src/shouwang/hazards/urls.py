@@ -1,4 +1,4 @@
-from shouwang.hazards.views import campaigns, dashboard, edit, ledger, pages, rectify
+from shouwang.hazards.views import campaigns, dashboard, edit, ledger, options, pages, rectify
 
 app_name = "hazards"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     *dashboard.urlpatterns,
     *campaigns.urlpatterns,
     *ledger.urlpatterns,
+    *options.urlpatterns,
 ]

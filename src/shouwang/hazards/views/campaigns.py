@@ -25,6 +25,7 @@ from shouwang.hazards.actions import do_create_campaign, do_record_check
 from shouwang.hazards.choices import CheckResult, HazardGrade, PremisesType
 from shouwang.hazards.models import Campaign, Premises
 from shouwang.hazards.queries import access_campaign, campaigns_for_user
+from shouwang.hazards.views.forms import PremisesChoiceField, searchable_premises
 from shouwang.orgs.choices import UnitKind
 from shouwang.orgs.models import Unit
 from shouwang.orgs.roles import Cap
@@ -107,7 +108,7 @@ class CampaignForm(forms.Form):
 
 
 class CheckForm(forms.Form):
-    premises = forms.ModelChoiceField(
+    premises = PremisesChoiceField(
         label=gettext_lazy("场所"),
         queryset=Premises.objects.none(),
         empty_label=gettext_lazy("请选择场所"),
@@ -122,7 +123,9 @@ class CheckForm(forms.Form):
     def __init__(self, *args: Any, campaign: Campaign, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Only premises the user may check and that are still unchecked in this campaign.
-        self.fields["premises"].queryset = stats.unchecked_premises(campaign, user)  # type: ignore[attr-defined]
+        premises_field: Any = self.fields["premises"]
+        premises_field.queryset = stats.unchecked_premises(campaign, user)
+        searchable_premises(premises_field, campaign)
 
 
 def type_labels(campaign: Campaign) -> list[str]:

@@ -31,7 +31,7 @@ from shouwang.common.errors import NotPermitted
 from shouwang.hazards.actions_edit import REQUIREMENT_STATES, do_update_hazard, may_update_hazard
 from shouwang.hazards.models import Hazard
 from shouwang.hazards.queries import access_hazard, premises_for_user
-from shouwang.hazards.views.forms import RegisterForm
+from shouwang.hazards.views.forms import RegisterForm, searchable_premises
 from shouwang.hazards.views.pages import attach_errors
 from shouwang.orgs.models import User
 from shouwang.orgs.roles import Cap
@@ -78,6 +78,7 @@ class EditForm(forms.Form):
         super().__init__(*args, **kwargs)
         premises_field: Any = self.fields["premises"]
         premises_field.queryset = premises_for_user(actor)
+        searchable_premises(premises_field)
         if hazard.state not in REQUIREMENT_STATES:
             del self.fields["requirement"]
         for name, clear in _PERSONAL_INPUTS:

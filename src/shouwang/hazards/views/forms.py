@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import RegexValidator
 from django.db.models import Count, QuerySet
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +24,7 @@ from shouwang.cases.actions import is_assignee
 from shouwang.cases.choices import OPEN_STATES, CaseState, EvidenceStage
 from shouwang.cases.evidence import check_evidence_file
 from shouwang.cases.queries import assignable_organisations
+from shouwang.common.search_select import SearchSelect, use_search
 from shouwang.hazards.choices import HazardCategory, HazardGrade
 from shouwang.hazards.filters import HazardFilter
 from shouwang.hazards.models import Campaign, Hazard, Premises
@@ -139,6 +141,8 @@ def _note_field(required: bool = False, label: StrOrPromise | None = None) -> fo
 
 
 class UnitChoiceField(forms.ModelChoiceField[Unit]):
+    widget = SearchSelect(fields=("name", "code"))
+
     def label_from_instance(self, obj: Unit) -> str:
         return f"{obj.name}({obj.get_kind_display()})"
 
@@ -147,12 +151,30 @@ class OrganisationChoiceField(forms.ModelChoiceField[Organisation]):
     """Organisations by name; where names repeat in the list (registers have namesakes), with
     what tells them apart, so that a hazard is not assigned to the wrong one unnoticed."""
 
+    widget = SearchSelect(fields=("name", "credit_code", "address"))
     repeated_names: frozenset[str] = frozenset()
 
     def label_from_instance(self, obj: Organisation) -> str:
         if obj.name not in self.repeated_names:
             return obj.name
         return f"{obj.name}({organisation_distinction(obj)})"
+
+
+def premises_label(premises: Premises) -> str:
+    # The address tells namesakes apart (a chain's shops, "rental house" entries).
+    return f"{premises.name} · {premises.address}" if premises.address else premises.name
+
+
+class PremisesChoiceField(forms.ModelChoiceField[Premises]):
+    widget = SearchSelect(fields=("name", "address"))
+
+    def label_from_instance(self, obj: Premises) -> str:
+        return premises_label(obj)
+
+
+def searchable_premises(field: forms.Field, campaign: Campaign | None = None) -> None:
+    url = reverse("hazards:premises-options")
+    use_search(field, f"{url}?campaign={campaign.pk}" if campaign is not None else url)
 
 
 def organisation_distinction(organisation: Organisation) -> str:
@@ -169,6 +191,8 @@ def organisation_distinction(organisation: Organisation) -> str:
 
 
 class OfficerChoiceField(forms.ModelChoiceField[User]):
+    widget = SearchSelect(fields=("display_name", "username", "unit__name"))
+
     def label_from_instance(self, obj: User) -> str:
         unit = obj.unit.name if obj.unit else ""
         return f"{obj} · {obj.get_role_display()} · {unit}"
@@ -238,6 +262,8 @@ class AssignForm(forms.Form):
             .values_list("name", flat=True)
         )
         org_field.repeated_names = frozenset(repeated)
+        for name in ("organisation", "unit", "user"):
+            use_search(self.fields[name], reverse("hazards:assign-options", args=[name]))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -396,7 +422,7 @@ class RegisterForm(forms.Form):
         help_text=gettext_lazy("未在地图上选点时必须选择网格"),
     )
     address = forms.CharField(label=gettext_lazy("地址"), max_length=300, required=False)
-    premises = forms.ModelChoiceField(
+    premises = PremisesChoiceField(
         label=gettext_lazy("场所"),
         queryset=Premises.objects.none(),
         required=False,
@@ -432,6 +458,8 @@ class RegisterForm(forms.Form):
         unit_field.queryset = grids
         premises_field: Any = self.fields["premises"]
         premises_field.queryset = premises_for_user(actor)
+        searchable_premises(premises_field)
+        use_search(unit_field, reverse("hazards:register-grids"))
         campaign_field: Any = self.fields["campaign"]
         campaign_field.queryset = campaigns_for_user(actor).filter(
             starts_on__lte=timezone.localdate(), ends_on__gte=timezone.localdate()
