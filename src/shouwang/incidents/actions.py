@@ -47,6 +47,7 @@ _MAPPING_COLUMNS = (
 # merge different incidents.
 DUPLICATE_MINUTES_MAX = 7 * 24 * 60
 DUPLICATE_METRES_MAX = 10_000
+EXPECTED_CROWD_MAX = 10_000_000  # more than the largest events anywhere draw
 
 
 def _require_import(actor: User) -> None:
@@ -356,8 +357,10 @@ def do_create_scheduled_event(
         errors["kind"] = _("无效的活动类型。")
     if ends_on < starts_on:
         errors["ends_on"] = _("结束日期不能早于开始日期。")
-    if expected_crowd < 0:
-        errors["expected_crowd"] = _("预计人数不能为负数。")
+    if not 0 <= expected_crowd <= EXPECTED_CROWD_MAX:
+        errors["expected_crowd"] = _("预计人数应在 0 到 %(high)d 之间。") % {
+            "high": EXPECTED_CROWD_MAX
+        }
     if not user_covers_unit(actor, unit):
         errors["unit"] = _("该单位不在您的辖区内。")
     if errors:

@@ -139,16 +139,20 @@ def test_a_commander_decides_on_the_duty_page(data: Cast) -> None:
 
 def test_an_event_is_registered_on_the_duty_page(data: Cast) -> None:
     day = (timezone.localdate() + timedelta(days=3)).isoformat()
+    event = {
+        "name": "灯会",
+        "kind": "large_event",
+        "unit": data.station_a.code,
+        "starts_on": day,
+        "ends_on": day,
+    }
+    # A crowd past any column was a server error; it is refused like any bad value.
+    refused = session_client(data.alice).post(
+        "/incidents/duty/events/", {**event, "expected_crowd": 10**20}
+    )
+    assert refused.status_code == 422 and not ScheduledEvent.objects.exists()
     response = session_client(data.alice).post(
-        "/incidents/duty/events/",
-        {
-            "name": "灯会",
-            "kind": "large_event",
-            "unit": data.station_a.code,
-            "starts_on": day,
-            "ends_on": day,
-            "expected_crowd": 20000,
-        },
+        "/incidents/duty/events/", {**event, "expected_crowd": 20000}
     )
     assert response.status_code == 302
     assert ScheduledEvent.objects.get().expected_crowd == 20000

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from shouwang.common.errors import NotPermitted
 from shouwang.common.forms import iso_date_input
 from shouwang.common.params import iso_date
-from shouwang.incidents.actions import do_create_scheduled_event
+from shouwang.incidents.actions import EXPECTED_CROWD_MAX, do_create_scheduled_event
 from shouwang.incidents.actions_duty import do_decide_duty
 from shouwang.incidents.choices import DutyLevel, EventKind
 from shouwang.incidents.duty import recommend_stations
@@ -44,7 +44,9 @@ class EventForm(forms.Form):
     )
     starts_on = forms.DateField(label=gettext_lazy("开始日期"), widget=iso_date_input())
     ends_on = forms.DateField(label=gettext_lazy("结束日期"), widget=iso_date_input())
-    expected_crowd = forms.IntegerField(label=gettext_lazy("预计人数"), min_value=0, initial=0)
+    expected_crowd = forms.IntegerField(
+        label=gettext_lazy("预计人数"), min_value=0, max_value=EXPECTED_CROWD_MAX, initial=0
+    )
 
 
 def _day(request: HttpRequest) -> date:
