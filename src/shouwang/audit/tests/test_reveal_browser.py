@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -39,21 +38,10 @@ urlpatterns = [
 
 
 @pytest.fixture
-def browser_page(settings: Any) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists("/usr/bin/chromium"):
-        pytest.skip("Debian's Chromium is not installed")
+def browser_page(settings: Any, browser: Any) -> Any:
     settings.ROOT_URLCONF = __name__
-    # Playwright's sync API runs an event loop in this thread; the ORM calls are still sync.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium")
-            # The assertions read the Chinese pages: ask for zh-CN, as a station's browser does.
-            yield browser.new_page(locale="zh-CN")
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    # The assertions read the Chinese pages: ask for zh-CN, as a station's browser does.
+    return browser.new_page(locale="zh-CN")
 
 
 def test_a_reveal_in_the_browser_asks_for_a_purpose_then_shows_the_value(

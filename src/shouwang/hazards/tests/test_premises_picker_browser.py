@@ -4,7 +4,6 @@ matches (HTMX), and the one picked is what the form sends."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,22 +14,6 @@ from shouwang.hazards.actions import do_create_premises
 from shouwang.hazards.models import Hazard
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser(settings: Any) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists("/usr/bin/chromium"):
-        pytest.skip("Debian's Chromium is not installed")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls are still sync.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium")
-            yield browser
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def test_typing_in_the_search_box_offers_the_matching_premises(

@@ -3,8 +3,6 @@ column, never the browser's own (English) SyntaxError text; the server still dec
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,22 +11,6 @@ from shouwang.antifraud.warning.models import RuleVersion
 from shouwang.common.testing import PASSWORD, build_cast
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser(settings: Any) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists("/usr/bin/chromium"):
-        pytest.skip("Debian's Chromium is not installed")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls are still sync.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium")
-            yield browser
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def _editor(browser: Any, url: str, language: str) -> Any:
