@@ -297,6 +297,14 @@ def test_a_mapping_is_changed_by_its_own_unit_only(data: Cast) -> None:
     assert response.status_code == 422
     used.refresh_from_db()
     assert used.duplicate_minutes == 5
+    # An optional column name longer than its column was a server error on PostgreSQL.
+    response = alice.post(
+        f"/incidents/import/mappings/{used.pk}/",
+        {"name": "新名", "unit": data.station_a.code, "source": "call", "time_column": "报警时间",
+         "category_column": "警情类别", "x_column": "经度", "y_column": "纬度", "crs": "BD-09",
+         "address_column": "地" * 101, "duplicate_minutes": 5, "duplicate_metres": 30},
+    )  # fmt: skip
+    assert response.status_code == 422
     assert (
         session_client(data.charlie).get(f"/incidents/import/mappings/{used.pk}/").status_code
         == 404

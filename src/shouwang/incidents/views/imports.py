@@ -80,12 +80,15 @@ class MappingForm(forms.Form):
     y_column = forms.CharField(label=gettext_lazy("Y/纬度列"), max_length=100)
     crs = forms.CharField(
         label=gettext_lazy("坐标系"),
+        max_length=32,
         initial="EPSG:4326",
         help_text=gettext_lazy("EPSG 代码(如 EPSG:4326、EPSG:2913)、GCJ-02 或 BD-09"),
     )
-    address_column = forms.CharField(label=gettext_lazy("地址列"), required=False)
-    unit_column = forms.CharField(label=gettext_lazy("单位列"), required=False)
-    external_id_column = forms.CharField(label=gettext_lazy("编号列"), required=False)
+    address_column = forms.CharField(label=gettext_lazy("地址列"), max_length=100, required=False)
+    unit_column = forms.CharField(label=gettext_lazy("单位列"), max_length=100, required=False)
+    external_id_column = forms.CharField(
+        label=gettext_lazy("编号列"), max_length=100, required=False
+    )
     duplicate_minutes = forms.IntegerField(
         label=gettext_lazy("重复判定时间(分钟)"),
         min_value=0,
