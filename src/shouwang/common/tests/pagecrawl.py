@@ -59,6 +59,8 @@ class _Parser(HTMLParser):
         a = {k: v or "" for k, v in attrs}
         if tag == "a" and a.get("href"):
             self.links.append(a["href"])
+        if a.get("hx-get") and tag != "form":
+            self.links.append(a["hx-get"])  # a partial the page fetches: a page too
         if tag == "form":
             method = a.get("method") or ("post" if a.get("hx-post") else "get")
             action = a.get("action") or a.get("hx-post") or a.get("hx-get") or self.page
