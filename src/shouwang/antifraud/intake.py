@@ -12,12 +12,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from shouwang.antifraud.choices import ACCOUNT_KINDS, FraudType, IndicatorKind
 from shouwang.antifraud.normalise import normalise, normalise_phone
-from shouwang.common.params import plausible
+from shouwang.common.params import iso_datetime, plausible
 from shouwang.orgs.choices import OrganisationKind
 from shouwang.orgs.models import Organisation
 
@@ -146,10 +145,10 @@ def parse_time(value: Any, key: str, errors: _Errors) -> datetime:
         parsed: datetime | None = value
     else:
         text = str(value or "").strip()
-        parsed = parse_datetime(text.replace(" ", "T")) if text else None
         if not text:
             errors.add(key, _("请填写时间。"))
             return now
+        parsed = iso_datetime(text)
     if parsed is None or not plausible(parsed):
         errors.add(key, _("时间“%(v)s”格式不正确。") % {"v": str(value)[:30]})
         return now

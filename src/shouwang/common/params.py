@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator, BeforeValidator, GetJsonSchemaHandler, WithJsonSchema
 from pydantic_core import CoreSchema
@@ -77,6 +78,19 @@ def iso_date(text: str) -> date | None:
     except ValueError:
         return None
     return day if plausible(day) else None
+
+
+def iso_datetime(text: str) -> datetime | None:
+    """A time typed as ISO 8601 text (a space for the T is fine), read in the server's time
+    zone when it has no offset; None when it is not one, names a day that does not exist
+    (2026-02-30: Django's parser raises there) or its year is not plausible."""
+    try:
+        moment = parse_datetime(text.strip())
+    except ValueError:
+        return None
+    if moment is None or not plausible(moment):
+        return None
+    return _local_if_naive(moment)
 
 
 def _blank_to_none(value: object) -> object:

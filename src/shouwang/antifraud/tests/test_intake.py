@@ -146,3 +146,12 @@ def test_parse_public_report_checks_and_normalises_the_contact_phone(cast):
     assert set(exc.value.message_dict) == {"contact_phone"}
     _report, phone = parse_public_report({**report_payload(cast), "contact_phone": "139-0000-2222"})
     assert phone == "+8613900002222"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("when", ["2026-02-30T10:00", "2026-13-01 10:00", "yesterday"])
+def test_parse_report_refuses_a_time_that_is_no_time(cast, when):
+    # A day that does not exist made Django's parser raise: a server error on the report page.
+    with pytest.raises(ValidationError) as exc:
+        parse_report(report_payload(cast, occurred_at=when))
+    assert set(exc.value.message_dict) == {"occurred_at"}

@@ -16,7 +16,6 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -41,7 +40,7 @@ from shouwang.antifraud.warning.queries import (
 )
 from shouwang.antifraud.warning.scripts import script_for
 from shouwang.common.errors import NotPermitted
-from shouwang.common.params import plausible
+from shouwang.common.params import iso_datetime
 from shouwang.orgs.models import Unit, User
 from shouwang.orgs.roles import Cap
 from shouwang.orgs.scoping import jurisdiction, unit_choices, units_for_user
@@ -260,15 +259,6 @@ def rule_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _aware(value: str) -> Any:
-    parsed = parse_datetime(value.strip()) if value else None
-    if parsed is not None and not plausible(parsed):
-        return None
-    if parsed is not None and timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
-
-
 @login_required
 @require_POST
 def version_action(request: HttpRequest, pk: int) -> HttpResponse:
@@ -279,8 +269,8 @@ def version_action(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if what == "backtest":
             since, until = (
-                _aware(request.POST.get("since", "")),
-                _aware(request.POST.get("until", "")),
+                iso_datetime(request.POST.get("since", "")),
+                iso_datetime(request.POST.get("until", "")),
             )
             if since is None or until is None:
                 raise ValidationError({"since": [_("请填写回测起止时间。")]})

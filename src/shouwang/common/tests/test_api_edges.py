@@ -134,3 +134,17 @@ def test_a_time_without_an_offset_is_read_in_the_server_s_time_zone() -> None:
     shanghai = timezone(timedelta(hours=8))
     assert read("2026-11-24T09:30:00") == datetime(2026, 11, 24, 9, 30, tzinfo=shanghai)
     assert read("2026-11-24T09:30:00+00:00").utcoffset() == timedelta(0)  # an offset is kept
+
+
+def test_a_backtest_of_a_day_that_does_not_exist_is_refused(cast: Cast) -> None:
+    from shouwang.antifraud.warning.actions import do_save_rule_version
+    from shouwang.antifraud.warning.models import Backtest
+    from shouwang.antifraud.warning.tests.helpers import BURST_RULE
+
+    version = do_save_rule_version(BURST_RULE, rule_id="burst", actor=cast.ivan)
+    page = session_client(cast.ivan).post(
+        f"/antifraud/warnings/versions/{version.pk}/",
+        {"action": "backtest", "since": "2026-02-30T00:00", "until": "2026-03-01T00:00"},
+    )
+    assert page.status_code == 302  # back to the rule, with the message; was a server error
+    assert not Backtest.objects.exists()
