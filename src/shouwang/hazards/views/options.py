@@ -13,7 +13,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
 
 from shouwang.common.search_select import search_options
-from shouwang.hazards.queries import campaigns_for_user
+from shouwang.hazards.queries import access_campaign
 from shouwang.hazards.views.campaigns import CheckForm
 from shouwang.hazards.views.forms import AssignForm, RegisterForm
 from shouwang.orgs.models import User
@@ -38,11 +38,9 @@ def premises_options(request: HttpRequest) -> HttpResponse:
     campaign_id = request.GET.get("campaign", "")
     if not campaign_id:
         return search_options(request, RegisterForm(actor=actor).fields["premises"])
-    campaign = None
-    if campaign_id.isdecimal() and len(campaign_id) <= 18:
-        campaign = campaigns_for_user(actor).filter(pk=int(campaign_id)).first()
-    if campaign is None:
+    if not campaign_id.isdecimal():
         raise Http404
+    campaign = access_campaign(actor, int(campaign_id))
     return search_options(request, CheckForm(campaign=campaign, user=actor).fields["premises"])
 
 
