@@ -11,7 +11,7 @@ from shouwang.incidents.models import DutyDecision, ImportMapping, Incident, Sch
 from shouwang.orgs.choices import UnitKind
 from shouwang.orgs.models import Unit
 from shouwang.orgs.roles import Cap
-from shouwang.orgs.scoping import for_user, units_for_user
+from shouwang.orgs.scoping import for_user, unit_by_code, units_for_user
 
 if TYPE_CHECKING:
     from shouwang.orgs.models import User
@@ -80,7 +80,7 @@ def access_unit(user: User, code: str) -> Unit:
     """A unit of the user's jurisdiction by code; 404 for unknown and forbidden alike."""
     if not may_view(user):
         raise Http404
-    found = units_for_user(user).filter(code=code).first()
+    found = unit_by_code(user, code)
     if found is None:
         raise Http404
     return found

@@ -39,6 +39,11 @@ def units_for_user(user: User) -> QuerySet[Unit]:
     return Unit.objects.filter(path__startswith=root.path)
 
 
+def unit_by_code(user: User, code: str) -> Unit | None:
+    """A unit of the user's jurisdiction by its code; None for unknown and forbidden alike."""
+    return units_for_user(user).filter(code=code).first() if code else None
+
+
 def unit_choices(user: User) -> list[Unit]:
     """The units a user may pick in a form's select: the covered ones, without grids (too many
     for a select) and centres (they work for the unit above them)."""

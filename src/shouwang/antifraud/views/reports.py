@@ -55,7 +55,7 @@ from shouwang.common.paging import CappedPaginator
 from shouwang.orgs.choices import UnitKind
 from shouwang.orgs.models import Organisation
 from shouwang.orgs.roles import Cap
-from shouwang.orgs.scoping import units_for_user
+from shouwang.orgs.scoping import unit_by_code, units_for_user
 
 SPARE_INDICATOR_ROWS = 4
 SPARE_TRANSFER_ROWS = 3
@@ -144,7 +144,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
             unit = None
             code = request.POST.get("unit", "").strip()
             if code:
-                unit = units_for_user(actor).filter(code=code).first()
+                unit = unit_by_code(actor, code)
                 if unit is None:
                     raise ValidationError({"unit": _("只能登记本辖区的报案。")})
             report = do_register_report(
@@ -267,7 +267,7 @@ def _back(request: HttpRequest, report: FraudReport) -> HttpResponse:
 def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request, Cap.FRAUD_MANAGE)
     report = access_report(actor, pk)
-    unit = units_for_user(actor).filter(code=request.POST.get("unit", "")).first()
+    unit = unit_by_code(actor, request.POST.get("unit", ""))
     try:
         if unit is None:
             raise ValidationError({"unit": _("请选择承办派出所。")})

@@ -45,7 +45,7 @@ from shouwang.antifraud.warning.schemas import (
 )
 from shouwang.common.api import ERRORS, api_user
 from shouwang.orgs.models import User
-from shouwang.orgs.scoping import units_for_user
+from shouwang.orgs.scoping import unit_by_code
 
 router = Router(tags=["early warning"])
 LIST_LIMIT = 200
@@ -196,7 +196,7 @@ def create_rule(request: HttpRequest, payload: RuleIn) -> Status[RuleOut]:
     actor = police_user(request)
     unit = None
     if payload.unit:
-        unit = units_for_user(actor).filter(code=payload.unit).first()
+        unit = unit_by_code(actor, payload.unit)
         if unit is None:
             raise ValidationError({"unit": [_("没有这个单位,或不在您的辖区内。")]})
     version = actions.do_save_rule_version(

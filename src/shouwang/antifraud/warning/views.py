@@ -41,9 +41,8 @@ from shouwang.antifraud.warning.queries import (
 from shouwang.antifraud.warning.scripts import script_for
 from shouwang.common.errors import NotPermitted
 from shouwang.common.params import iso_datetime
-from shouwang.orgs.models import Unit, User
 from shouwang.orgs.roles import Cap
-from shouwang.orgs.scoping import jurisdiction, unit_choices, units_for_user
+from shouwang.orgs.scoping import jurisdiction, unit_by_code, unit_choices
 
 
 def example_rule() -> dict[str, Any]:
@@ -182,10 +181,6 @@ def rule_list(request: HttpRequest) -> HttpResponse:
     return render(request, "fraud_warning/rule_list.html", {"rules": rules})
 
 
-def _covered_unit(actor: User, code: str) -> Unit | None:
-    return units_for_user(actor).filter(code=code).first() if code else None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
@@ -207,7 +202,7 @@ def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     unit_code = request.POST.get("unit", home.code if home is not None else "").strip()
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        unit = rule.unit if rule is not None else _covered_unit(actor, unit_code)
+        unit = rule.unit if rule is not None else unit_by_code(actor, unit_code)
         try:
             if unit is None:
                 raise ValidationError({"unit": [_("请选择您辖区内的单位。")]})
