@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any
 
 import h3
 from PIL import Image
@@ -148,6 +149,14 @@ def build_cast() -> Cast:
         hank=user("hank", Role.PARTNER_DESK, org=other_bank),
         ivan=user("ivan", Role.FRAUD_ANALYST, city),
     )
+
+
+def log_in(page: Any, base_url: str, username: str) -> None:
+    """Sign a cast member in on a Playwright page, through the login form."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
 
 
 def make_jpeg(colour: str = "red", size: tuple[int, int] = (40, 30)) -> bytes:

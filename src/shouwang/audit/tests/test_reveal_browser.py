@@ -13,7 +13,7 @@ from django.urls import include, path
 
 from shouwang.audit.models import AuditEvent
 from shouwang.cases.models import SlaRule
-from shouwang.common.testing import PASSWORD, POINT_A, build_cast
+from shouwang.common.testing import POINT_A, build_cast, log_in
 from shouwang.hazards.actions import do_register_hazard
 from shouwang.hazards.choices import HazardCategory
 from shouwang.hazards.models import Hazard
@@ -58,10 +58,7 @@ def test_a_reveal_in_the_browser_asks_for_a_purpose_then_shows_the_value(
         responsible_phone="13912345678",
     )
     page = browser_page
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "alice")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit], input[type=submit]")
+    log_in(page, live_server.url, "alice")
     page.goto(f"{live_server.url}/test-masked/{hazard.pk}/")
     assert "139****5678" in page.inner_text("#phone")
 
@@ -87,10 +84,7 @@ def test_an_admin_edits_the_sla_table_in_place(
 ) -> None:
     build_cast()
     page = browser_page
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "admin")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, live_server.url, "admin")
     page.goto(f"{live_server.url}/cases/sla/")
     row = "#sla-hazard-general"
     page.fill(f"{row} input[name=hours]", "0")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from shouwang.common.search_select import SHOWN
-from shouwang.common.testing import PASSWORD, build_cast
+from shouwang.common.testing import build_cast, log_in
 from shouwang.hazards.actions import do_create_premises
 from shouwang.hazards.models import Hazard
 
@@ -26,10 +26,7 @@ def test_typing_in_the_search_box_offers_the_matching_premises(
         actor=cast.alice, name="自建房", type="rental", unit=cast.grid_a, address="东门路88号"
     )
     page = browser.new_page(locale="zh-CN")
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "alice")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, live_server.url, "alice")
     page.goto(f"{live_server.url}/hazards/new/")
     options = "select[name=premises] option"
     assert page.locator(options).count() == SHOWN + 1

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from shouwang.antifraud.warning.models import RuleVersion
-from shouwang.common.testing import PASSWORD, build_cast
+from shouwang.common.testing import build_cast, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -16,10 +16,7 @@ pytestmark = pytest.mark.browser
 def _editor(browser: Any, url: str, language: str) -> Any:
     page = browser.new_page(locale="zh-CN")
     page.context.add_cookies([{"name": "django_language", "value": language, "url": url}])
-    page.goto(f"{url}/accounts/login/")
-    page.fill("input[name=username]", "ivan")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, url, "ivan")
     page.goto(f"{url}/antifraud/warnings/rules/new/")
     return page
 
